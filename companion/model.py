@@ -91,7 +91,7 @@ class Note:
 
 @dataclass(frozen=True)
 class Anchor:
-    """A point where the transcript is known to meet the film: word ``word_index`` is at ``film_s``."""
+    """A point where transcript and film are known to meet: word ``word_index`` at ``film_s``."""
 
     word_index: float
     film_s: float

@@ -1,4 +1,4 @@
-"""Players behind one interface: libVLC for a video file, a clock for second-screen use and tests."""
+"""Players behind one interface: libVLC for a video file, a clock for second screens and tests."""
 
 from companion.player.base import Player, PlayerError, PlayerState, Track
 

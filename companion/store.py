@@ -1,0 +1,459 @@
+"""The SQLite store: films, commentary tracks, segments, anchors, notes and the edit history.
+
+One file, WAL mode, a schema version with forward migrations, FTS5 over everything a user may
+search. Every write goes through :meth:`Store.transaction`, so a crash leaves either all of an
+operation or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+from platformdirs import user_data_dir
+
+from companion.errors import CompanionError
+from companion.model import Anchor, Note, Segment, Source, Span
+
+SCHEMA_VERSION = 2
+DB_ENV = "COMPANION_DB"
+
+
+class StoreError(CompanionError):
+    """The database cannot be used; the message names the file and the problem."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the write lock for longer than we are willing to wait."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "segment" | "note"
+    key: str  # segment number or note id
+    title: str
+    snippet: str
+    start_s: float | None
+    rank: float
+
+
+def default_db_path() -> Path:
+    """Where the store lives unless ``--db`` or ``$COMPANION_DB`` say otherwise."""
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV])
+    return Path(user_data_dir("companion", appauthor=False)) / "companion.db"
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    db["films"].create(
+        {"id": str, "title": str, "year": int, "runtime_s": float, "metadata": str}, pk="id"
+    )
+    db["tracks"].create(
+        {
+            "id": str,
+            "film_id": str,
+            "title": str,
+            "speaker": str,
+            "source_text": str,
+            "source_sha256": str,
+            "word_count": int,
+            "start_s": float,
+            "end_s": float,
+        },
+        pk="id",
+        foreign_keys=[("film_id", "films", "id")],
+    )
+    db["segments"].create(
+        {
+            "track_id": str,
+            "n": int,
+            "char_start": int,
+            "char_end": int,
+            "word_start": int,
+            "word_end": int,
+            "text": str,
+            "spans": str,
+            "start_s": float,
+            "end_s": float,
+            "origin": str,
+            "confidence": float,
+        },
+        pk=("track_id", "n"),
+        foreign_keys=[("track_id", "tracks", "id")],
+    )
+    db["anchors"].create(
+        {
+            "id": int,
+            "track_id": str,
+            "word_index": float,
+            "film_s": float,
+            "score": float,
+            "source": str,
+        },
+        pk="id",
+        foreign_keys=[("track_id", "tracks", "id")],
+    )
+    db["anchors"].create_index(["track_id", "word_index"])
+    db["segments"].enable_fts(["text"], create_triggers=True, tokenize="porter")
+
+
+def _migrate_v2(db: sqlite_utils.Database) -> None:
+    """v2: pins and machine times on segments, OCR fixes on tracks, notes, the edit history."""
+    db["tracks"].add_column("ocr_table", str, not_null_default="[]")
+    for column in ("start_pinned", "end_pinned"):
+        db["segments"].add_column(column, int, not_null_default=0)
+    for column in ("auto_start_s", "auto_end_s"):
+        db["segments"].add_column(column, float)
+    db.execute("UPDATE segments SET auto_start_s = start_s, auto_end_s = end_s")
+    db["notes"].create(
+        {
+            "id": str,
+            "film_id": str,
+            "kind": str,
+            "title": str,
+            "body": str,
+            "claim": str,
+            "verdict": str,
+            "truth": str,
+            "sources": str,
+            "tags": str,
+            "placement": str,
+            "start_s": float,
+            "end_s": float,
+            "pack": str,
+        },
+        pk="id",
+        foreign_keys=[("film_id", "films", "id")],
+    )
+    db["notes"].create_index(["film_id", "start_s"])
+    db["notes"].enable_fts(
+        ["title", "body", "claim", "truth"], create_triggers=True, tokenize="porter"
+    )
+    db["edits"].create(
+        {
+            "id": int,
+            "track_id": str,
+            "created_at": str,
+            "label": str,
+            "op": str,
+            "payload": str,
+            "state": str,
+        },
+        pk="id",
+        foreign_keys=[("track_id", "tracks", "id")],
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1, _migrate_v2]
+
+
+class Store:
+    """An open companion database. Use one per thread; close it when done."""
+
+    def __init__(self, path: Path | str, *, readonly_ok: bool = False) -> None:
+        self.path = Path(path)
+        if not self.path.parent.is_dir():
+            raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
+        existed = self.path.exists()
+        if existed and not os.access(self.path, os.W_OK) and not readonly_ok:
+            raise StoreError(f"{self.path}: database file is read-only")
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=5.0)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            version = self._version() if existed else 0
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable companion database ({exc})") from None
+        if version > SCHEMA_VERSION:
+            self.db.close()
+            raise StoreError(
+                f"{self.path}: database is from a newer Companion (schema {version}, "
+                f"this version reads up to {SCHEMA_VERSION}); upgrade Companion"
+            )
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+        elif not readonly_ok:
+            self._enable_wal()
+
+    def _version(self) -> int:
+        tables = set(self.db.table_names())
+        if not tables:
+            return 0
+        if "meta" not in tables:
+            raise StoreError(f"{self.path}: not a companion database (no meta table)")
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _enable_wal(self) -> None:
+        try:
+            self.db.enable_wal()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: cannot open for writing ({exc})") from None
+
+    def _migrate(self, version: int) -> None:
+        self._enable_wal()
+        try:
+            with self.transaction():
+                if version == 0:
+                    self.db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+                for step in MIGRATIONS[version:]:
+                    step(self.db)
+                self.db["meta"].upsert(
+                    {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path}: migration to schema {SCHEMA_VERSION} failed ({exc})"
+            ) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """All-or-nothing block; takes the write lock up front so a second writer waits or fails."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusy(
+                    f"{self.path}: the database is busy (another Companion is writing); "
+                    "try again in a moment"
+                ) from None
+            raise StoreError(f"{self.path}: {exc}") from None
+        try:
+            yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # films and tracks -------------------------------------------------------------------
+
+    def films(self) -> list[dict]:
+        return list(self.db["films"].rows_where(order_by="id"))
+
+    def film(self, film_id: str | None = None) -> dict:
+        """The film ``film_id``, or the only/first film when none is named."""
+        rows = self.films()
+        if not rows:
+            raise StoreError(f"{self.path}: no film in the database")
+        if film_id is None:
+            return rows[0]
+        for row in rows:
+            if row["id"] == film_id:
+                return row
+        raise StoreError(f"no film {film_id!r} (have: {', '.join(r['id'] for r in rows)})")
+
+    def tracks(self, film_id: str | None = None) -> list[dict]:
+        where, args = ("film_id = ?", [film_id]) if film_id else (None, None)
+        return list(self.db["tracks"].rows_where(where, args, order_by="id"))
+
+    def track(self, track_id: str | None = None) -> dict:
+        """The track ``track_id``, or the first film's first track."""
+        if track_id is None:
+            tracks = self.tracks(self.film()["id"])
+            if not tracks:
+                raise StoreError(f"{self.path}: the film has no commentary track")
+            return tracks[0]
+        try:
+            return self.db["tracks"].get(track_id)
+        except sqlite_utils.db.NotFoundError:
+            raise StoreError(f"no commentary track {track_id!r}") from None
+
+    # segments ---------------------------------------------------------------------------
+
+    def segments(self, track_id: str) -> list[Segment]:
+        rows = self.db["segments"].rows_where("track_id = ?", [track_id], order_by="n")
+        return [_segment(row) for row in rows]
+
+    def segment(self, track_id: str, n: int) -> Segment:
+        row = self.db.execute(
+            "SELECT * FROM segments WHERE track_id = ? AND n = ?", [track_id, n]
+        ).fetchone()
+        if row is None:
+            count = self.db["segments"].count_where("track_id = ?", [track_id])
+            raise StoreError(f"no segment {n} in {track_id} (segments are 1 to {count})")
+        columns = [d[0] for d in self.db.execute("SELECT * FROM segments LIMIT 0").description]
+        return _segment(dict(zip(columns, row, strict=True)))
+
+    def segment_at(self, track_id: str, t: float) -> Segment | None:
+        """The segment showing at film time ``t`` (the last one starting at or before it)."""
+        row = self.db.execute(
+            "SELECT n FROM segments WHERE track_id = ? AND start_s <= ? "
+            "ORDER BY start_s DESC, n DESC LIMIT 1",
+            [track_id, t],
+        ).fetchone()
+        return self.segment(track_id, row[0]) if row else None
+
+    def update_segments(self, track_id: str, rows: Iterable[dict]) -> None:
+        """Write the given columns of segments identified by ``n`` (timing columns only)."""
+        allowed = {
+            "start_s",
+            "end_s",
+            "origin",
+            "confidence",
+            "start_pinned",
+            "end_pinned",
+            "auto_start_s",
+            "auto_end_s",
+        }
+        with self.transaction():
+            for row in rows:
+                changes = {k: v for k, v in row.items() if k != "n"}
+                if not changes.keys() <= allowed:
+                    raise ValueError(f"not timing columns: {sorted(changes.keys() - allowed)}")
+                assignments = ", ".join(f"{k} = ?" for k in changes)
+                self.db.execute(
+                    f"UPDATE segments SET {assignments} WHERE track_id = ? AND n = ?",
+                    [*changes.values(), track_id, row["n"]],
+                )
+
+    # anchors ----------------------------------------------------------------------------
+
+    def anchors(self, track_id: str) -> list[Anchor]:
+        rows = self.db["anchors"].rows_where("track_id = ?", [track_id], order_by="word_index")
+        return [Anchor(r["word_index"], r["film_s"], r["score"], r["source"]) for r in rows]
+
+    def replace_anchors(self, track_id: str, anchors: Iterable[Anchor]) -> None:
+        """Drop every anchor of the track and store these instead (a re-align never merges)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
+            self.db["anchors"].insert_all(
+                {
+                    "track_id": track_id,
+                    "word_index": a.word_index,
+                    "film_s": a.film_s,
+                    "score": a.score,
+                    "source": a.source,
+                }
+                for a in anchors
+            )
+
+    # notes ------------------------------------------------------------------------------
+
+    def notes(self, film_id: str | None = None, kind: str | None = None) -> list[Note]:
+        clauses, args = [], []
+        if film_id:
+            clauses.append("film_id = ?")
+            args.append(film_id)
+        if kind:
+            clauses.append("kind = ?")
+            args.append(kind)
+        rows = self.db["notes"].rows_where(
+            " AND ".join(clauses) or None, args, order_by="coalesce(start_s, 1e12), id"
+        )
+        return [_note(row) for row in rows]
+
+    def notes_at(self, film_id: str, t: float) -> list[Note]:
+        rows = self.db["notes"].rows_where(
+            "film_id = ? AND start_s <= ? AND ? < end_s", [film_id, t, t], order_by="start_s, id"
+        )
+        return [_note(row) for row in rows]
+
+    # search -----------------------------------------------------------------------------
+
+    def search(self, query: str, film_id: str | None = None, limit: int = 20) -> list[SearchHit]:
+        """Ranked full-text search over commentary and notes; any user input is safe.
+
+        The query is reduced to its words, each quoted for FTS5, so quotes, '*', '-' or
+        'AND' typed by a user are searched for as text instead of parsed as syntax. The last
+        word also matches as a prefix, so results come while the user is still typing.
+        """
+        match = fts_query(query)
+        if not match:
+            return []
+        film_id = film_id or self.film()["id"]
+        segments = self.db.execute(
+            "SELECT s.n, s.text, snippet(segments_fts, 0, '[', ']', '…', 12), s.start_s, "
+            "bm25(segments_fts) FROM segments_fts JOIN segments s ON s.rowid = segments_fts.rowid "
+            "JOIN tracks t ON t.id = s.track_id "
+            "WHERE segments_fts MATCH ? AND t.film_id = ? ORDER BY bm25(segments_fts) LIMIT ?",
+            [match, film_id, limit],
+        ).fetchall()
+        notes = self.db.execute(
+            "SELECT n.id, n.title, snippet(notes_fts, 1, '[', ']', '…', 12), n.start_s, "
+            "bm25(notes_fts) FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid "
+            "WHERE notes_fts MATCH ? AND n.film_id = ? ORDER BY bm25(notes_fts) LIMIT ?",
+            [match, film_id, limit],
+        ).fetchall()
+        hits = [
+            SearchHit("segment", str(n), _first_words(text), snip, start, rank)
+            for n, text, snip, start, rank in segments
+        ] + [
+            SearchHit("note", note_id, title, snip, start, rank)
+            for note_id, title, snip, start, rank in notes
+        ]
+        return sorted(hits, key=lambda h: h.rank)[:limit]
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 MATCH expression that finds all of the words of ``text``, whatever it contains."""
+    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _first_words(text: str, count: int = 8) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+def _segment(row: dict) -> Segment:
+    return Segment(
+        track_id=row["track_id"],
+        n=row["n"],
+        char_start=row["char_start"],
+        char_end=row["char_end"],
+        word_start=row["word_start"],
+        word_end=row["word_end"],
+        text=row["text"],
+        spans=tuple(Span(**s) for s in json.loads(row["spans"])),
+        start_s=row["start_s"],
+        end_s=row["end_s"],
+        origin=row["origin"],
+        confidence=row["confidence"],
+        start_pinned=bool(row["start_pinned"]),
+        end_pinned=bool(row["end_pinned"]),
+        auto_start_s=row["auto_start_s"],
+        auto_end_s=row["auto_end_s"],
+    )
+
+
+def _note(row: dict) -> Note:
+    return Note(
+        id=row["id"],
+        film_id=row["film_id"],
+        kind=row["kind"],
+        title=row["title"],
+        body=row["body"],
+        sources=tuple(Source(**s) for s in json.loads(row["sources"] or "[]")),
+        placement=json.loads(row["placement"] or "{}"),
+        start_s=row["start_s"],
+        end_s=row["end_s"],
+        claim=row["claim"],
+        verdict=row["verdict"],
+        truth=row["truth"],
+        tags=tuple(json.loads(row["tags"] or "[]")),
+    )
