@@ -102,7 +102,11 @@ class Player(QObject):
         return []
 
     def set_subtitle_track(self, track_id: int) -> None:
+        """Show subtitle track ``track_id``; -1 hides subtitles."""
         raise PlayerError("this player has no subtitle tracks")
+
+    def subtitle_track(self) -> int | None:
+        return None
 
     def load_subtitle_file(self, path: str) -> None:
         raise PlayerError("this player cannot show subtitles")

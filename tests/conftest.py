@@ -1,0 +1,81 @@
+"""Shared fixtures: where the real data lives, a real store built from the bundled film, the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SUBTITLES = SHARED / "data" / "age_of_ultron.en.srt"
+FACTS = SHARED / "reference" / "age-of-ultron-facts.md"
+TRANSCRIPT = REPO / "resources" / "age_of_ultron" / "commentary.txt"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The read-only project data beside the clone (third-party: never copied into the repo)."""
+    if not SUBTITLES.is_file():
+        pytest.fail(f"{SUBTITLES} is missing: the tests need ../shared beside the repository")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory) -> Path:
+    """A store built once from the bundled film pack, copied by the ``store`` fixture."""
+    from companion.bootstrap import ensure_loaded
+    from companion.store import Store
+
+    path = tmp_path_factory.mktemp("built") / "companion.db"
+    with Store(path) as store:
+        ensure_loaded(store)
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def db_path(built_db: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the built store for one test."""
+    path = tmp_path / "companion.db"
+    shutil.copy(built_db, path)
+    return path
+
+
+@pytest.fixture
+def store(db_path: Path):
+    from companion.store import Store
+
+    with Store(db_path) as opened:
+        yield opened
+
+
+def run_companion(
+    *args: str, db: Path | None = None, env: dict | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    """Run the real CLI in a subprocess, as a user would."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("COMPANION_DB", None)
+    command = [sys.executable, "-m", "companion"]
+    if db is not None:
+        command += ["--db", str(db)]
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, env=full_env, timeout=timeout
+    )
+
+
+# ==== Player layer (issue 4): a generated test clip ===========================================
+# Owned by the player helper. Qt runs offscreen unless the caller chose a platform (xvfb: xcb).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def test_clip(tmp_path_factory):
+    """A 10 s MKV: testsrc2 video, audio "Main" + "Commentary", one SRT subtitle track."""
+    from clip import make_clip
+
+    return make_clip(tmp_path_factory.mktemp("clip") / "clip.mkv")
