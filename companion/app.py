@@ -1,0 +1,84 @@
+"""Start the window: the one place that decides between libVLC and the clock, before Qt starts."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from companion.store import Store
+from companion.ui.content import content_from_store
+from companion.ui.main_window import MainWindow
+from companion.ui.platform import prefer_x11
+from companion.ui.style import apply_theme
+
+
+class NoDisplayError(RuntimeError):
+    """No screen to open a window on; the message says what to do."""
+
+
+def check_display() -> None:
+    """Qt aborts the process without a display; fail first, with a sentence instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise NoDisplayError(
+            "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+            "run it in a desktop session, or use the command line (companion --help)"
+        )
+
+
+def application(argv: Sequence[str] = ()) -> QApplication:
+    prefer_x11()
+    check_display()
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setApplicationName("Companion")
+    app.setOrganizationName("Companion")
+    apply_theme(app)
+    return app
+
+
+def vlc_problem() -> str | None:
+    from companion.player.vlc_player import vlc_available
+
+    ok, message = vlc_available()
+    return None if ok else message
+
+
+def build_window(
+    store: Store,
+    settings: QSettings,
+    video: str | None = None,
+    at: float | None = None,
+    vlc_args: Sequence[str] = (),
+) -> MainWindow:
+    problem = vlc_problem()
+    window = MainWindow(content_from_store(store), settings, vlc_args=vlc_args, vlc_problem=problem)
+    if problem:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "libVLC is missing",
+            "Companion plays your film with libVLC (VLC 3), which is not usable here.\n\n"
+            f"{problem}\n\nUntil then, the commentary, notes, search and the second-screen "
+            "clock all work.",
+            parent=window,
+        )
+        box.setModal(False)
+        QTimer.singleShot(0, box.show)
+        window.vlc_dialog = box
+    if video:
+        window.open_video(video, at=at)
+    elif at is not None:
+        window.seek(at)
+    return window
+
+
+def run_app(store: Store, video: str | None, at: float | None) -> int:
+    """Open the window (clock mode without a usable video) and run until it is closed."""
+    app = application()
+    window = build_window(store, QSettings(), video, at)
+    window.show()
+    return app.exec()

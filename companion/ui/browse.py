@@ -1,0 +1,169 @@
+"""Every segment and note in film order, and a ranked search over both (the store's FTS).
+
+Activating an entry (click or Enter) asks the window to seek there, so the panel shows it at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.model import Note, Segment
+from companion.store import SearchHit
+from companion.timeline_index import note_span
+from companion.ui import style
+from companion.ui.content import SearchFn, first_words
+from companion.ui.style import hms
+
+TARGET = Qt.ItemDataRole.UserRole  # (kind, key, start seconds or None)
+SEARCH_DELAY_MS = 150
+
+
+def dot_icon(colour: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(colour))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(2, 2, 8, 8)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _time(seconds: float | None) -> str:
+    return hms(seconds) if seconds is not None else "unplaced"
+
+
+class BrowsePane(QWidget):
+    seek_requested = Signal(float)
+    segment_chosen = Signal(int)  # segment n
+    note_chosen = Signal(str)  # note id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._search_fn: SearchFn = lambda _q: ()
+        self._rows: dict[int, QListWidgetItem] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search the commentary and notes…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.segments = self._list()
+        self.notes = self._list()
+        self.results = self._list()
+        self.tabs.addTab(self.segments, "Commentary")
+        self.tabs.addTab(self.notes, "Notes")
+        self.tabs.addTab(self.results, "Search")
+        layout.addWidget(self.tabs, 1)
+        self.status = QLabel("")
+        self.status.setObjectName("muted")
+        layout.addWidget(self.status)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._activate_first_result)
+
+    def _list(self) -> QListWidget:
+        widget = QListWidget()
+        widget.setUniformItemSizes(False)
+        widget.setWordWrap(True)
+        widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        widget.itemActivated.connect(self._activate)
+        widget.itemClicked.connect(self._activate)
+        return widget
+
+    # --- content ----------------------------------------------------------------------------
+
+    def set_content(
+        self, segments: Sequence[Segment], notes: Sequence[Note], search: SearchFn
+    ) -> None:
+        self._search_fn = search
+        self.segments.clear()
+        self._rows.clear()
+        icons = {origin: dot_icon(c) for origin, c in style.ORIGIN_COLOURS.items()}
+        for segment in segments:
+            item = QListWidgetItem(
+                icons.get(segment.origin, QIcon()),
+                f"{_time(segment.start_s)}   {first_words(segment.text, 12)}",
+            )
+            item.setToolTip(f"#{segment.n} · {segment.origin} · {round(segment.confidence * 100)}%")
+            item.setData(TARGET, ("segment", str(segment.n), segment.start_s))
+            self.segments.addItem(item)
+            self._rows[segment.n] = item
+        self.notes.clear()
+        kinds = {kind: dot_icon(c) for kind, c in style.KIND_COLOURS.items()}
+        for note in notes:
+            start = note_span(note)[0] if note.start_s is not None else None
+            item = QListWidgetItem(kinds.get(note.kind, QIcon()), f"{_time(start)}   {note.title}")
+            item.setToolTip(note.kind)
+            item.setData(TARGET, ("note", note.id, start))
+            self.notes.addItem(item)
+        self.tabs.setTabText(0, f"Commentary ({len(segments)})")
+        self.tabs.setTabText(1, f"Notes ({len(notes)})")
+
+    def show_current(self, segment: Segment | None) -> None:
+        """Follow playback in the list without stealing the viewer's scroll while they browse."""
+        item = self._rows.get(segment.n) if segment else None
+        if item is None:
+            return
+        self.segments.blockSignals(True)
+        self.segments.setCurrentItem(item)
+        self.segments.blockSignals(False)
+        if not self.segments.underMouse():
+            self.segments.scrollToItem(item, QListWidget.ScrollHint.PositionAtCenter)
+
+    # --- search -----------------------------------------------------------------------------
+
+    def run_search(self) -> list[SearchHit]:
+        query = self.search.text().strip()
+        self.results.clear()
+        if not query:
+            self.status.setText("")
+            return []
+        hits = list(self._search_fn(query))
+        for hit in hits:
+            label = "commentary" if hit.kind == "segment" else "note"
+            item = QListWidgetItem(
+                f"{_time(hit.start_s)}  ·  {label}  ·  {hit.title}\n{hit.snippet}"
+            )
+            item.setData(TARGET, (hit.kind, hit.key, hit.start_s))
+            self.results.addItem(item)
+        self.status.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for “{query}”")
+        self.tabs.setCurrentWidget(self.results)
+        return hits
+
+    def _activate_first_result(self) -> None:
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self.run_search()
+        if self.results.count():
+            self.results.setCurrentRow(0)
+            self._activate(self.results.item(0))
+
+    def _activate(self, item: QListWidgetItem) -> None:
+        kind, key, start = item.data(TARGET)
+        if start is not None:
+            self.seek_requested.emit(float(start))
+        if kind == "segment":
+            self.segment_chosen.emit(int(key))
+        else:
+            self.note_chosen.emit(key)

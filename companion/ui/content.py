@@ -1,0 +1,82 @@
+"""What the window shows about one film, gathered once, so widgets never query the store per frame.
+
+The window only needs plain records plus a search function; keeping it to this shape lets tests
+build a window from lists and lets the store change without touching the widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from companion.model import Anchor, Note, Segment
+from companion.store import SearchHit, Store
+from companion.timeline_index import TimelineIndex
+
+SearchFn = Callable[[str], Sequence[SearchHit]]
+
+
+def _no_search(_query: str) -> Sequence[SearchHit]:
+    return ()
+
+
+@dataclass
+class FilmContent:
+    film_id: str
+    title: str
+    runtime_s: float
+    track_title: str = ""
+    speaker: str = ""
+    segments: Sequence[Segment] = ()
+    notes: Sequence[Note] = ()
+    anchors: Sequence[Anchor] = ()
+    search: SearchFn = _no_search
+    index: TimelineIndex = field(init=False)
+    _by_n: dict[int, Segment] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.replace_segments(self.segments)
+
+    def segment(self, n: int) -> Segment | None:
+        return self._by_n.get(n)
+
+    def note(self, note_id: str) -> Note | None:
+        return next((note for note in self.notes if note.id == note_id), None)
+
+    def replace_segments(self, segments: Sequence[Segment]) -> None:
+        """After a timing edit: new times, same film; the index is rebuilt (milliseconds)."""
+        self.segments = segments
+        self._by_n = {segment.n: segment for segment in segments}
+        self.index = TimelineIndex(self.segments, self.notes)
+
+
+def first_words(text: str, count: int = 10) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+def first_sentence(text: str, limit: int = 120) -> str:
+    """The on-video line: short enough to read at a glance over the picture."""
+    for stop in (". ", "? ", "! "):
+        cut = text.find(stop)
+        if 0 < cut < limit:
+            return text[: cut + 1]
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def content_from_store(store: Store, film_id: str | None = None) -> FilmContent:
+    """The film (first one by default) with its first commentary track, read once."""
+    film = store.film(film_id)
+    track = store.track(store.tracks(film["id"])[0]["id"]) if store.tracks(film["id"]) else None
+    track_id = track["id"] if track else None
+    return FilmContent(
+        film_id=film["id"],
+        title=f"{film['title']} ({film['year']})" if film.get("year") else film["title"],
+        runtime_s=float(film["runtime_s"] or 0.0),
+        track_title=track["title"] if track else "",
+        speaker=track["speaker"] if track else "",
+        segments=store.segments(track_id) if track_id else [],
+        notes=store.notes(film["id"]),
+        anchors=store.anchors(track_id) if track_id else [],
+        search=lambda query: store.search(query, film["id"]),
+    )

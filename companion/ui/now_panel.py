@@ -1,0 +1,205 @@
+"""The panel beside the video: what the director says about the scene on screen, and its cards.
+
+It is rebuilt only when the active set changes (the follower tells it), so its cost while the film
+plays is nil. The director's words and the film's own dialogue quoted in the transcript are told
+apart at a glance: dialogue is italic, coloured and carries its speaker.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.model import Note, Segment
+from companion.timeline_index import Active
+from companion.ui import style
+from companion.ui.content import first_words
+from companion.ui.style import hms
+
+
+def segment_html(segment: Segment) -> str:
+    """Rich text of a segment: commentary plain, dialogue italic with speaker, cues dimmed."""
+    text = segment.text
+    parts: list[str] = []
+    pos = 0
+    for span in sorted(segment.spans, key=lambda s: s.start):
+        if span.start > pos:
+            parts.append(escape(text[pos : span.start]))
+        chunk = escape(text[span.start : span.end])
+        if span.kind == "dialogue":
+            speaker = (
+                f'<span style="font-style:normal; font-size:small; font-weight:600; '
+                f'letter-spacing:1px">{escape(span.speaker)}</span> '
+                if span.speaker
+                else ""
+            )
+            parts.append(
+                f'<span style="color:{style.DIALOGUE}; font-style:italic">{speaker}{chunk}</span>'
+            )
+        elif span.kind == "cue":
+            parts.append(f'<span style="color:{style.CUE}; font-size:small">{chunk}</span>')
+        else:
+            parts.append(chunk)
+        pos = max(pos, span.end)
+    parts.append(escape(text[pos:]))
+    return "".join(parts)
+
+
+def badge_html(label: str, colour: str) -> str:
+    return (
+        f'<span style="background:{colour}; color:#111; font-size:small; font-weight:700">'
+        f"&nbsp;{escape(label.upper())}&nbsp;</span>"
+    )
+
+
+def _label(html: str, object_name: str = "", wrap: bool = True) -> QLabel:
+    label = QLabel(html)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
+    )
+    label.setOpenExternalLinks(True)
+    if object_name:
+        label.setObjectName(object_name)
+    return label
+
+
+def note_card(note: Note) -> QFrame:
+    """A trivia or correction card; a correction leads with the claim, its verdict and the truth."""
+    card = QFrame()
+    card.setObjectName("card")
+    colour = style.KIND_COLOURS.get(note.kind, style.MUTED)
+    card.setStyleSheet(f"QFrame#card {{ border-left: 4px solid {colour}; }}")
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(12, 10, 12, 10)
+    layout.setSpacing(6)
+    header = (
+        f'<span style="color:{colour}; font-size:small; font-weight:700">{note.kind.upper()}</span>'
+    )
+    if note.verdict:
+        verdict_colour = style.VERDICT_COLOURS.get(note.verdict, style.MUTED)
+        header += "&nbsp;&nbsp;" + badge_html(note.verdict, verdict_colour)
+    layout.addWidget(_label(header))
+    layout.addWidget(_label(f"<b>{escape(note.title)}</b>"))
+    if note.claim:
+        layout.addWidget(
+            _label(f'<span style="color:{style.MUTED}">Claim:</span> <i>“{escape(note.claim)}”</i>')
+        )
+    if note.truth:
+        layout.addWidget(
+            _label(f'<span style="color:{style.MUTED}">What is true:</span> {escape(note.truth)}')
+        )
+    if note.body and note.body != note.truth:
+        layout.addWidget(_label(escape(note.body)))
+    if note.sources:
+        links = ", ".join(
+            f'<a style="color:{style.ACCENT}" href="{escape(s.url)}">{escape(s.name)}</a>'
+            if s.url
+            else escape(s.name)
+            for s in note.sources
+        )
+        layout.addWidget(
+            _label(f'<span style="color:{style.MUTED}; font-size:small">Source: {links}</span>')
+        )
+    return card
+
+
+class NowPanel(QWidget):
+    """Header (timecode + origin badge + confidence), the segment text, the cards, "coming up"."""
+
+    def __init__(self, speaker: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.speaker = speaker
+        self.active: Active | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        self._body = QVBoxLayout(body)
+        self._body.setContentsMargins(16, 14, 16, 14)
+        self._body.setSpacing(10)
+
+        self.header = _label("", wrap=False)
+        self.text = _label("")
+        self.text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        font = self.text.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.text.setFont(font)
+        self.cards = QVBoxLayout()
+        self.cards.setSpacing(8)
+        self._body.addWidget(self.header)
+        self._body.addWidget(self.text)
+        self._body.addLayout(self.cards)
+        self._body.addStretch(1)
+        self._scroll.setWidget(body)
+        outer.addWidget(self._scroll, 1)
+
+        self.coming_up = _label("", "muted")
+        footer = QFrame()
+        footer.setObjectName("transport")
+        footer_layout = QHBoxLayout(footer)
+        footer_layout.setContentsMargins(16, 8, 16, 8)
+        footer_layout.addWidget(self.coming_up)
+        outer.addWidget(footer)
+
+    def show_active(self, active: Active) -> None:
+        self.active = active
+        self._show_segment(active.segment, active.t)
+        self._show_cards(active.notes)
+        self._show_coming_up(active)
+        self._scroll.verticalScrollBar().setValue(0)
+
+    def _show_segment(self, segment: Segment | None, t: float) -> None:
+        if segment is None:
+            who = self.speaker or "The commentary"
+            self.header.setText(
+                f'<span style="color:{style.MUTED}; font-size:small">{hms(t)}</span>'
+            )
+            self.text.setText(
+                f'<span style="color:{style.MUTED}">{escape(who)} is quiet here.</span>'
+            )
+            return
+        colour = style.ORIGIN_COLOURS.get(segment.origin, style.MUTED)
+        pin = " 📌" if segment.pinned else ""
+        self.header.setText(
+            f'<span style="font-size:small; color:{style.MUTED}">#{segment.n}&nbsp;&nbsp;'
+            f"{hms(segment.start_s)} – {hms(segment.end_s)}</span>"
+            f"&nbsp;&nbsp;{badge_html(segment.origin, colour)}{pin}&nbsp;&nbsp;"
+            f'<span style="font-size:small; color:{style.MUTED}">'
+            f"{round(segment.confidence * 100)}% sure</span>"
+        )
+        self.header.setToolTip(style.ORIGIN_HINTS.get(segment.origin, segment.origin))
+        self.text.setText(segment_html(segment))
+
+    def _show_cards(self, notes: tuple[Note, ...]) -> None:
+        while self.cards.count():
+            item = self.cards.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for note in notes:
+            self.cards.addWidget(note_card(note))
+
+    def _show_coming_up(self, active: Active) -> None:
+        upcoming = active.next_segment
+        if upcoming is None:
+            self.coming_up.setText("Coming up: nothing more in this commentary.")
+            return
+        self.coming_up.setText(
+            f"<b>Coming up</b> at {hms(upcoming.start_s)} · "
+            f"<i>{escape(first_words(upcoming.text, 9))}</i>"
+        )

@@ -1,0 +1,136 @@
+"""The left-hand picture: libVLC's native child window, or the clock face in second-screen mode.
+
+The surface is a native window (its own X11 id / HWND / NSView) that libVLC draws into; Qt never
+paints over it. Without a video the same place shows a large clock, the film title and why there
+is no picture, so clock mode reads as a feature, not as a broken player.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QToolButton,
+    QWidget,
+)
+
+from companion.ui import style
+from companion.ui.style import hms
+
+
+class VideoSurface(QWidget):
+    """A black native window for libVLC; ``winId()`` is what the player embeds into."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+        self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("black"))
+        self.setPalette(palette)
+        self.setMinimumSize(320, 180)
+
+
+class ClockFace(QWidget):
+    """Big film time for second-screen use; repainted only when the shown second changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = ""
+        self.reason = ""
+        self._time_text = hms(0.0)
+        self.setMinimumSize(320, 180)
+
+    def set_time(self, t: float) -> None:
+        text = hms(t)
+        if text != self._time_text:
+            self._time_text = text
+            self.update()
+
+    def set_info(self, title: str, reason: str) -> None:
+        self.title, self.reason = title, reason
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("#0b0c0f"))
+        w, h = self.width(), self.height()
+        font = QFont(self.font())
+        font.setPixelSize(max(28, int(min(w / 6.5, h / 4))))
+        font.setWeight(QFont.Weight.Light)
+        painter.setFont(font)
+        painter.setPen(QColor(style.TEXT))
+        painter.drawText(
+            QRectF(0, h * 0.22, w, h * 0.36), Qt.AlignmentFlag.AlignCenter, self._time_text
+        )
+        font.setPixelSize(max(13, int(h / 22)))
+        font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(font)
+        painter.drawText(QRectF(0, h * 0.10, w, h * 0.12), Qt.AlignmentFlag.AlignCenter, self.title)
+        font.setPixelSize(max(11, int(h / 34)))
+        font.setWeight(QFont.Weight.Normal)
+        painter.setFont(font)
+        painter.setPen(QColor(style.MUTED))
+        painter.drawText(
+            QRectF(w * 0.1, h * 0.62, w * 0.8, h * 0.3),
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+            self.reason,
+        )
+        painter.end()
+
+
+class VideoPane(QStackedWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clock = ClockFace()
+        self.surface = VideoSurface()
+        self.addWidget(self.clock)
+        self.addWidget(self.surface)
+
+    def show_video(self) -> None:
+        self.setCurrentWidget(self.surface)
+
+    def show_clock(self, title: str, reason: str) -> None:
+        self.clock.set_info(title, reason)
+        self.setCurrentWidget(self.clock)
+
+    def showing_video(self) -> bool:
+        return self.currentWidget() is self.surface
+
+
+class NoticeBar(QFrame):
+    """A dismissible, non-modal message above the video: bad files are reported, never blocking."""
+
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet(
+            f"NoticeBar {{ background: #3a2a12; border-bottom: 1px solid {style.BORDER}; }}"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label, 1)
+        close = QToolButton()
+        close.setText("✕")
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.dismiss)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+    def dismiss(self) -> None:
+        self.hide()
+        self.closed.emit()
