@@ -49,15 +49,18 @@ A pack is a UTF-8 TOML file. Times are ``"HH:MM:SS"`` strings (``.mmm`` allowed)
     # commentary = "cuttlefish"        # a phrase the commentary says (track = "..." picks one)
     # start = "00:53:12"               # a time range on the film (end optional)
     # end = "00:58:55"
-    # whole_film = true                # about the film as a whole: shown from the start to the end
+    # whole_film = true                # about the film as a whole: shown at the start
 
 A ``line`` is found in the subtitles when a subtitle file is given, otherwise among the film lines
 the commentary quotes (its dialogue spans), so the note follows the scene on any release once the
 commentary is aligned. ``commentary`` puts the note where the commentary says the phrase. Both
-match case-, punctuation- and spacing-blind; ``occurrence = N`` picks the N-th match and
-``duration`` (seconds, default 60) sets how long the note stays up, as it does for a ``start``
-without ``end``. A line that can't be found leaves the note without times (listed, with a
-warning) rather than failing the pack.
+match case-, punctuation- and spacing-blind; ``occurrence = N`` picks the N-th match. A line
+or phrase that can't be found leaves the note without times (still listed, with a warning)
+rather than failing the pack.
+
+``duration`` (seconds, default 60) sets how long a note stays up after a ``line``, a
+``commentary`` phrase or a ``start`` without ``end``. ``whole_film`` notes show from the first
+frame for their ``duration``; ``companion notes`` lists every note whatever its time.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from companion.errors import CompanionError
 from companion.model import NoteKind, Source
 
 FORMAT_VERSION = 1
@@ -90,7 +94,7 @@ _NOTE_KEYS = {
 }  # fmt: skip
 
 
-class PackError(Exception):
+class PackError(CompanionError):
     """A pack that can't be used; ``problems`` lists every one found, each a full sentence."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -385,16 +389,21 @@ def _placement(check: _Checker, where: str, table: dict) -> dict[str, Any] | Non
         return None
     form = forms[0]
     if form == "whole_film":
-        extras = [k for k in ("occurrence", "duration", "track") if k in table]
-        for key in extras:
-            check.fail(where, key, "does not apply to whole_film")
-        if table["whole_film"] is not True:
-            check.fail(where, "whole_film", "must be true")
-            return None
-        return None if extras else {"whole_film": True}
+        return _whole_film(check, where, table)
     if form == "start":
         return _time_range(check, where, table)
     return _phrase(check, where, table, form)
+
+
+def _whole_film(check: _Checker, where: str, table: dict) -> dict[str, Any] | None:
+    for key in ("occurrence", "track"):
+        if key in table:
+            check.fail(where, key, "does not apply to whole_film")
+    if table["whole_film"] is not True:
+        check.fail(where, "whole_film", "must be true")
+        return None
+    duration = _duration(check, where, table)
+    return None if duration is None else {"whole_film": True, "duration": duration}
 
 
 def _time_range(check: _Checker, where: str, table: dict) -> dict[str, Any] | None:

@@ -1,0 +1,135 @@
+"""Trivia and corrections: ``notes``, ``pack check``, ``pack add``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from companion.cli.core import note_json
+from companion.cli.group import emit, json_option, main, open_store
+from companion.model import Note
+from companion.notes import NotesError, add_pack, line_time
+from companion.packs import NOTE_KINDS, load_pack
+from companion.subtitles import Cue, SubtitleError, load_cues
+from companion.timecode import format_time
+
+subtitles_option = click.option(
+    "--subtitles",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Time film lines from this subtitle file (or video) of your release.",
+)
+
+
+def _cues(path: Path) -> list[Cue]:
+    try:
+        return load_cues(path)
+    except SubtitleError as exc:
+        raise NotesError(str(exc)) from None
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(NOTE_KINDS), help="Only trivia or only corrections.")
+@click.option("--film", "film_id", help="Film id (default: the first film).")
+@json_option
+@click.pass_context
+def notes(ctx: click.Context, kind: str | None, film_id: str | None, as_json: bool) -> None:
+    """List the film's trivia and corrections with their times and sources."""
+    store = open_store(ctx)
+    rows = store.notes(store.film(film_id)["id"], kind)
+    emit(as_json, [note_json(n) for n in rows], lambda: "\n\n".join(map(_note_text, rows)))
+    for note in rows:
+        if note.start_s is None:
+            warning = note.placement.get("warning", "placement not found")
+            click.echo(f"companion: warning: note {note.id}: {warning}", err=True)
+
+
+def _note_text(note: Note) -> str:
+    when = (
+        "not placed"
+        if note.start_s is None
+        else f"{format_time(note.start_s, millis=False)} – {format_time(note.end_s, millis=False)}"
+    )
+    lines = [f"{when}  [{note.kind}] {note.title}  ({note.id})"]
+    if note.claim:
+        lines.append(f"  Claim ({note.verdict}): {note.claim}")
+        lines.append(f"  Truth: {note.truth}")
+    lines.append(f"  {note.body}")
+    lines += [f"  Source: {s.name}" + (f" <{s.url}>" if s.url else "") for s in note.sources]
+    return "\n".join(lines)
+
+
+@main.group()
+def pack() -> None:
+    """Check or import a notes pack (TOML: a film's trivia, corrections and commentary)."""
+
+
+@pack.command("check")
+@click.argument("path", type=click.Path(path_type=Path))
+@subtitles_option
+@json_option
+def pack_check(path: Path, subtitles: Path | None, as_json: bool) -> None:
+    """Validate the pack at PATH without importing it; with --subtitles, try its film lines.
+
+    Exit code 2 when the pack is invalid, 1 when a film line is not in the subtitles.
+    """
+    loaded = load_pack(path)
+    missing = []
+    if subtitles is not None:
+        cues = _cues(subtitles)
+        missing = [
+            n.id
+            for n in loaded.notes
+            if "line" in n.placement
+            and line_time(cues, n.placement["line"], n.placement["occurrence"]) is None
+        ]
+    data = {
+        "pack": loaded.name,
+        "film": loaded.film.id,
+        "notes": len(loaded.notes),
+        "commentary": [t.id for t in loaded.tracks],
+        "lines_not_in_subtitles": missing,
+    }
+    emit(as_json, data, lambda: _check_text(loaded.path, data))
+    if missing:
+        sys.exit(1)
+
+
+def _check_text(path: Path, data: dict) -> str:
+    lines = [
+        f"{path}: valid pack {data['pack']!r} for film {data['film']!r}, {data['notes']} notes"
+    ]
+    if data["commentary"]:
+        lines.append(f"  commentary tracks: {', '.join(data['commentary'])}")
+    lines += [f"  film line not in the subtitles: note {n}" for n in data["lines_not_in_subtitles"]]
+    return "\n".join(lines)
+
+
+@pack.command("add")
+@click.argument("path", type=click.Path(path_type=Path))
+@subtitles_option
+@json_option
+@click.pass_context
+def pack_add(ctx: click.Context, path: Path, subtitles: Path | None, as_json: bool) -> None:
+    """Import the pack at PATH (all or nothing); adding it again replaces its notes."""
+    store = open_store(ctx)
+    cues = _cues(subtitles) if subtitles is not None else None
+    result = add_pack(store, path, cues)
+    data = {
+        "film": result.film_id,
+        "pack": result.pack,
+        "notes": result.notes,
+        "tracks": list(result.tracks),
+        "warnings": list(result.warnings),
+    }
+    for warning in result.warnings:
+        click.echo(f"companion: warning: {warning}", err=True)
+    emit(
+        as_json,
+        data,
+        lambda: (
+            f"added pack {result.pack!r} to {result.film_id}: {result.notes} notes"
+            + (f", commentary {', '.join(result.tracks)}" if result.tracks else "")
+        ),
+    )

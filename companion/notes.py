@@ -1,0 +1,346 @@
+"""Notes on the film's clock: importing packs into the store and placing each note in time.
+
+A pack says *where* a note belongs in words (a film line, a phrase of the commentary, a time
+range, the whole film); this module turns that into seconds of the film. Lines are looked up in
+the subtitles when the caller has them, otherwise among the film lines the commentary quotes, then
+put on the clock by the commentary's current time map. That is why placement is redone whenever the
+map changes (:func:`resolve_notes` after an alignment or a timing edit): the note keeps following
+its scene, on whatever release the commentary was aligned to.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from companion.errors import CompanionError
+from companion.films import add_track, source_sha256, track_transcript
+from companion.locate import find_phrase
+from companion.model import Note, SpanKind
+from companion.packs import Pack, PackError, PackNote, PackTrack, load_pack
+from companion.store import Store
+from companion.subtitles import Cue
+from companion.timemap import TimeMap
+from companion.timing import track_map
+from companion.transcript import (
+    Transcript,
+    TranscriptError,
+    normalised_words,
+    parse,
+    phrase_words,
+    read_ocr_table,
+    read_source,
+)
+
+# Keys the resolver adds to a stored placement; everything else is the pack's own wording.
+_RESOLUTION_KEYS = ("resolved_by", "track_id", "word_index", "warning")
+
+
+class NotesError(CompanionError):
+    """A pack that validated but cannot be imported into this database."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where one note landed: times (None when not found), how, and a warning if it failed."""
+
+    start_s: float | None
+    end_s: float | None
+    resolved_by: str | None
+    track_id: str | None = None
+    word_index: int | None = None
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class AddResult:
+    film_id: str
+    pack: str
+    notes: int
+    tracks: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def add_pack(store: Store, path: Path | str, cues: Sequence[Cue] | None = None) -> AddResult:
+    """Import a pack: its film if new, its commentary tracks, its notes placed on the clock.
+
+    All or nothing: a pack that fails validation or import leaves the database as it was. Adding
+    the same pack again replaces its notes; a commentary track whose transcript is unchanged is
+    kept as it is, so its alignment and the user's timing edits survive.
+    """
+    pack = load_pack(path)
+    parsed = [(track, _parse_track(track)) for track in pack.tracks]
+    with store.transaction():
+        _ensure_film(store, pack)
+        track_ids = tuple(_ensure_track(store, pack.film.id, t, tr) for t, tr in parsed)
+        _replace_notes(store, pack)
+        warnings = resolve_notes(store, pack.film.id, cues, pack=pack.name)
+    count = store.db["notes"].count_where("pack = ?", [pack.name])
+    return AddResult(pack.film.id, pack.name, count, track_ids, tuple(warnings))
+
+
+def notes_at(store: Store, film_id: str, t: float) -> list[Note]:
+    """Notes showing at film time ``t`` (for ``companion at`` and the player's panel)."""
+    return store.notes_at(film_id, t)
+
+
+def resolve_notes(
+    store: Store, film_id: str, cues: Sequence[Cue] | None = None, pack: str | None = None
+) -> list[str]:
+    """Recompute every note's times from its placement and the current time maps.
+
+    Call after anything that moves the commentary on the clock (align, a timing edit). With
+    ``cues`` (the film's subtitles) film lines are timed from them; without, a note that was
+    timed from subtitles before keeps its times, since no time map can improve on them.
+    Returns one warning per note whose placement could not be found.
+    """
+    resolver = _Resolver(store, film_id, cues)
+    where, args = "film_id = ?", [film_id]
+    if pack is not None:
+        where, args = where + " AND pack = ?", [film_id, pack]
+    warnings, updates = [], []
+    for row in store.db["notes"].rows_where(where, args, order_by="id"):
+        stored = json.loads(row["placement"])
+        spec = {k: v for k, v in stored.items() if k not in _RESOLUTION_KEYS}
+        if cues is None and stored.get("resolved_by") == "subtitles":
+            continue
+        placed = resolver.place(spec)
+        if placed.warning:
+            warnings.append(f"{row['pack']}: note {row['id']!r}: {placed.warning}")
+        updates.append((row["id"], spec, placed))
+    with store.transaction():
+        for note_id, spec, placed in updates:
+            extra = {k: getattr(placed, k) for k in _RESOLUTION_KEYS if getattr(placed, k)}
+            store.db["notes"].update(
+                note_id,
+                {
+                    "start_s": placed.start_s,
+                    "end_s": placed.end_s,
+                    "placement": json.dumps({**spec, "resolved_by": placed.resolved_by, **extra}),
+                },
+            )
+    return warnings
+
+
+def note_key(film_id: str, note_id: str) -> str:
+    """The stored id of a pack's note: pack ids need only be unique within their film."""
+    return f"{film_id}/{note_id}"
+
+
+def line_time(cues: Sequence[Cue], line: str, occurrence: int = 1) -> float | None:
+    """Start of the cue where the ``occurrence``-th match of a film line begins, or None.
+
+    Cues are matched as one stream of words, so a line split over two cues is still found.
+    """
+    return _CueWords(cues).line_time(line, occurrence)
+
+
+class _Words:
+    """A run of normalised words, each pointing back to where it came from, searchable by phrase."""
+
+    def __init__(self, words: Sequence[tuple[str, int]]) -> None:
+        self.tokens = [w for w, _ in words]
+        self.refs = [r for _, r in words]
+        self.starts: dict[str, list[int]] = {}
+        for i, token in enumerate(self.tokens):
+            self.starts.setdefault(token, []).append(i)
+
+    def find(self, phrase: str) -> list[int]:
+        """The reference of the first word of every match of ``phrase``, in order."""
+        wanted = phrase_words(phrase)
+        size = len(wanted)
+        if not size:
+            return []
+        return [
+            self.refs[i]
+            for i in self.starts.get(wanted[0], ())
+            if self.tokens[i : i + size] == wanted
+        ]
+
+
+class _CueWords(_Words):
+    def __init__(self, cues: Sequence[Cue]) -> None:
+        super().__init__([(w, i) for i, cue in enumerate(cues) for w in phrase_words(cue.text)])
+        self.cues = cues
+
+    def line_time(self, line: str, occurrence: int) -> float | None:
+        hits = self.find(line)
+        return self.cues[hits[occurrence - 1]].start_s if len(hits) >= occurrence else None
+
+
+class _Resolver:
+    """Placement of notes for one film, reading each track's transcript and time map once."""
+
+    def __init__(self, store: Store, film_id: str, cues: Sequence[Cue] | None) -> None:
+        self.store = store
+        self.film = store.film(film_id)
+        self.track_ids = [t["id"] for t in store.tracks(film_id)]
+        self.cues = _CueWords(cues) if cues else None
+        self._tracks: dict[str, tuple[_TranscriptWords, TimeMap]] = {}
+
+    def place(self, spec: dict[str, Any]) -> Placed:
+        if spec.get("whole_film"):
+            return Placed(0.0, spec["duration"], "film")
+        if "start" in spec:
+            return Placed(spec["start"], spec["end"], "time")
+        if "line" in spec:
+            return self._line(spec["line"], spec["occurrence"], spec["duration"])
+        return self._commentary(spec)
+
+    def _line(self, line: str, occurrence: int, duration: float) -> Placed:
+        if self.cues:
+            start = self.cues.line_time(line, occurrence)
+            if start is not None:
+                return Placed(round(start, 3), round(start + duration, 3), "subtitles")
+        for track_id in self.track_ids:
+            placed = self._in_track(track_id, line, occurrence, duration, "dialogue")
+            if placed is not None:
+                return placed
+        where = "the subtitles or " if self.cues else ""
+        return Placed(None, None, None, warning=f"film line {line!r} not found in {where}"
+                      "the film lines the commentary quotes")  # fmt: skip
+
+    def _commentary(self, spec: dict[str, Any]) -> Placed:
+        track_id = spec.get("track")
+        if track_id is not None:
+            track_id = f"{self.film['id']}/{track_id}"
+        elif self.track_ids:
+            track_id = self.track_ids[0]
+        if track_id not in self.track_ids:
+            problem = (
+                f"no commentary track {track_id!r}" if track_id else "the film has no commentary"
+            )
+            return Placed(None, None, None, warning=problem)
+        placed = self._in_track(
+            track_id, spec["commentary"], spec["occurrence"], spec["duration"], "commentary"
+        )
+        if placed is None:
+            warning = f"phrase {spec['commentary']!r} not found in the commentary {track_id}"
+            return Placed(None, None, None, warning=warning)
+        return placed
+
+    def _in_track(
+        self, track_id: str, phrase: str, occurrence: int, duration: float, prefer: SpanKind
+    ) -> Placed | None:
+        words, timemap = self._track(track_id)
+        index = words.index(phrase, occurrence, prefer)
+        if index is None:
+            return None
+        start = round(timemap.time_at(index), 3)
+        return Placed(start, round(start + duration, 3), "transcript", track_id, index)
+
+    def _track(self, track_id: str) -> tuple[_TranscriptWords, TimeMap]:
+        if track_id not in self._tracks:
+            words = _TranscriptWords(track_transcript(self.store, track_id))
+            self._tracks[track_id] = (words, track_map(self.store, track_id)[0])
+        return self._tracks[track_id]
+
+
+def phrase_index(
+    transcript: Transcript, phrase: str, occurrence: int = 1, prefer: SpanKind = "dialogue"
+) -> int | None:
+    """Word index where the ``occurrence``-th match of ``phrase`` starts, or None."""
+    return _TranscriptWords(transcript).index(phrase, occurrence, prefer)
+
+
+class _TranscriptWords(_Words):
+    def __init__(self, transcript: Transcript) -> None:
+        super().__init__(normalised_words(transcript.words))
+        self.transcript = transcript
+
+    def index(self, phrase: str, occurrence: int, prefer: SpanKind) -> int | None:
+        """Where the ``occurrence``-th match starts, matches in ``prefer`` spans first.
+
+        A film line is looked for where the transcript quotes the film (the director also
+        repeats lines out of place, "then later says 'Girlfriend'"), a phrase of the commentary
+        where the director speaks. With no exact match at all, the first occurrence may still be
+        found despite OCR misspellings, as ``companion locate`` does.
+        """
+        hits = self.find(phrase)
+        kinds = self.transcript.words
+        ordered = sorted(hits, key=lambda i: kinds[i].kind != prefer)
+        if len(ordered) >= occurrence:
+            return ordered[occurrence - 1]
+        if not hits and occurrence == 1:
+            return find_phrase(self.transcript, phrase)
+        return None
+
+
+def _parse_track(track: PackTrack) -> Transcript:
+    try:
+        ocr = read_ocr_table(track.ocr_table) if track.ocr_table else []
+        return parse(read_source(track.transcript), ocr)
+    except TranscriptError as exc:
+        raise PackError([str(exc)]) from None
+
+
+def _ensure_film(store: Store, pack: Pack) -> None:
+    """Add the pack's film if the database doesn't have it; an existing film is left as it is."""
+    film = pack.film
+    if store.db["films"].count_where("id = ?", [film.id]):
+        return
+    missing = [f for f in ("title", "runtime_s") if getattr(film, f) is None]
+    if missing:
+        raise PackError(
+            [f"{pack.path}: [film], field '{f}': needed to add the new film {film.id!r}"
+             for f in missing]
+        )  # fmt: skip
+    store.db["films"].insert(
+        {
+            "id": film.id,
+            "title": film.title,
+            "year": film.year,
+            "runtime_s": film.runtime_s,
+            "metadata": json.dumps(
+                {"id": film.id, "title": film.title, "year": film.year,
+                 "runtime_s": film.runtime_s, **film.metadata},
+                sort_keys=True, default=str,
+            ),
+        }
+    )  # fmt: skip
+
+
+def _ensure_track(store: Store, film_id: str, track: PackTrack, transcript: Transcript) -> str:
+    track_id = f"{film_id}/{track.id}"
+    rows = list(store.db["tracks"].rows_where("id = ?", [track_id]))
+    if rows and rows[0]["source_sha256"] == source_sha256(transcript.source):
+        return track_id
+    ocr_rows = read_ocr_table(track.ocr_table) if track.ocr_table else []
+    meta = {**asdict(track), "ocr_rows": ocr_rows}
+    return add_track(store, film_id, meta, transcript)
+
+
+def _replace_notes(store: Store, pack: Pack) -> None:
+    film_id = pack.film.id
+    keys = {note_key(film_id, n.id) for n in pack.notes}
+    others = store.db.execute("SELECT id, pack FROM notes WHERE pack != ?", [pack.name])
+    taken = [(key, other) for key, other in others if key in keys]
+    if taken:
+        raise NotesError(
+            f"{pack.path}: note ids already used by another pack of {film_id}: "
+            + ", ".join(f"{key} (pack {other})" for key, other in taken)
+        )
+    store.db.execute("DELETE FROM notes WHERE pack = ?", [pack.name])
+    store.db["notes"].insert_all(_row(film_id, pack.name, note) for note in pack.notes)
+
+
+def _row(film_id: str, pack_name: str, note: PackNote) -> dict[str, Any]:
+    return {
+        "id": note_key(film_id, note.id),
+        "film_id": film_id,
+        "kind": note.kind,
+        "title": note.title,
+        "body": note.body,
+        "claim": note.claim,
+        "verdict": note.verdict,
+        "truth": note.truth,
+        "sources": json.dumps([asdict(s) for s in note.sources]),
+        "tags": json.dumps(list(note.tags)),
+        "placement": json.dumps(note.placement),
+        "start_s": None,
+        "end_s": None,
+        "pack": pack_name,
+    }
