@@ -59,7 +59,6 @@ def load_film_pack(store: Store, pack_dir: Path) -> list[str]:
             tracks.append((meta, parse(source, ocr)))
         except TranscriptError as exc:
             raise PackError(str(exc)) from None
-        meta = {**meta, "ocr_rows": ocr}
     with store.transaction():
         store.db["films"].upsert(
             {
@@ -93,7 +92,7 @@ def add_track(store: Store, film_id: str, meta: dict, transcript: Transcript) ->
                 "word_count": len(transcript.words),
                 "start_s": float(meta["start_s"]),
                 "end_s": float(meta["end_s"]),
-                "ocr_table": json.dumps([[list(w), r] for w, r in meta.get("ocr_rows", [])]),
+                "ocr_table": json.dumps([[list(w), r] for w, r in transcript.ocr_table]),
             },
             pk="id",
         )

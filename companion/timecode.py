@@ -20,7 +20,7 @@ def parse_time(text: str) -> float:
     if match:
         hours, minutes, seconds = match.groups()
         minute, second = int(minutes), float(seconds.replace(",", "."))
-        if minute >= 60 or second >= 60:
+        if second >= 60 or (hours is not None and minute >= 60):
             raise TimecodeError(f"{text!r}: minutes and seconds must be below 60")
         return int(hours or 0) * 3600 + minute * 60 + second
     try:

@@ -81,6 +81,7 @@ class Transcript:
     source: str
     words: tuple[Word, ...]
     drafts: tuple[Draft, ...]
+    ocr_table: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 def read_source(path: Path) -> str:
@@ -138,7 +139,7 @@ def parse(
     )
     cuts = _cut_points(words, *words_per_segment)
     drafts = tuple(_draft(n, words[a:b]) for n, (a, b) in enumerate(pairwise(cuts), 1))
-    return Transcript(source, words, drafts)
+    return Transcript(source, words, drafts, tuple(ocr_table))
 
 
 def _apply_ocr(raw: list[str], table: Sequence[tuple[tuple[str, ...], str]]) -> list[str]:
@@ -263,7 +264,10 @@ def _mark_last_sentence(texts: list[str], out: list, label_at: int) -> None:
     end = label_at
     start = end - 1
     while start > 0 and out[start - 1][0] == "commentary" and not out[start - 1][2]:
-        if texts[start - 1] in _SENTENCE_END and start < end - 1:
+        if start < end - 1 and (
+            texts[start - 1] in _SENTENCE_END
+            or (texts[start - 1] == '"' and start > 1 and texts[start - 2] in _SENTENCE_END)
+        ):
             break
         start -= 1
     for k in range(start, end):

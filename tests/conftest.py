@@ -58,8 +58,7 @@ def run_companion(
     *args: str, db: Path | None = None, env: dict | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess:
     """Run the real CLI in a subprocess, as a user would."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("COMPANION_DB", None)
+    full_env = {k: v for k, v in os.environ.items() if k != "COMPANION_DB"} | (env or {})
     command = [sys.executable, "-m", "companion"]
     if db is not None:
         command += ["--db", str(db)]
