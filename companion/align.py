@@ -1,0 +1,365 @@
+"""Find where the commentary quotes the film, using the film's subtitles as the clock.
+
+The director pauses and the film's dialogue is heard (and transcribed) in the commentary, so a
+stretch of transcript words that reads like a subtitle cue was spoken when that cue is on screen.
+Each such meeting point is an *anchor*: transcript word index -> film seconds.
+
+How anchors are chosen, and why:
+
+1. Both sides are reduced to the same plain words (lowercase, no punctuation, contractions
+   rejoined: the transcript's ``wasn 't`` and the subtitle's ``wasn't`` are both ``wasnt``).
+2. Candidates: each cue votes, word by word, for the transcript diagonals (start positions) that
+   share its words; a diagonal with enough votes is verified with a fuzzy ratio over the words
+   with spaces removed, which forgives OCR slips and the transcript's odd spacing. Lines that
+   wrap across two cues are also tried as one line.
+3. Each candidate weighs quality x length x rarity: a long, exact, unique match is strong evidence;
+   "Yes." matching at forty places is almost none.
+4. The chosen anchors are the heaviest chain that is strictly increasing in both transcript
+   position and film time, where consecutive anchors also pay for an implausible speaking rate.
+   Quotes out of order ("then later he says 'Girlfriend'") cannot be on such a chain with the
+   surrounding in-order quotes, so they fall out without any special case.
+5. A first chain over distinctive lines gives the backbone; short and repeated lines are then
+   searched only between the backbone anchors that bracket their time, where they are
+   unambiguous, and the chain is solved again over everything.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from companion.model import Anchor
+from companion.subtitles import Cue
+
+CONTRACTION_TAILS = {"s", "t", "re", "m", "ve", "d", "ll", "nt"}
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_NON_WORD = re.compile(r"[^a-z0-9']+")
+_LABEL_TOKEN = re.compile(r"^[A-Z][A-Z.'\-]+$")
+
+# Matching tolerances. A ratio below MIN_RATIO is a different line; short lines must be closer to
+# exact because a couple of wrong letters already make them another line.
+MIN_RATIO = 78.0
+MIN_RATIO_SHORT = 90.0
+SHORT_CHARS = 12
+# Words more common than this vote for no diagonal: they say nothing about where a line is.
+MAX_VOTE_POSITIONS = 400
+# A cue with more candidates than this is left to the bracketed second pass.
+BACKBONE_MAX_CANDIDATES = 3
+# Nobody speaks faster than ~6 words/s; allow slack for cue timing and transcript slips.
+MIN_SECONDS_PER_WORD = 0.12
+RATE_SLACK_S = 4.0
+RATE_PENALTY = 0.3
+# Evidence model (log-odds): see _evidence and _transition.
+EVIDENCE_PER_CHAR = 0.12
+CHANCE_PRIOR = 2.0
+CONTEXT_BONUS = 1.5
+RUN_BONUS = 1.0
+RUN_WORDS = 40
+RUN_SECONDS = 30.0
+DIRECTOR_LABEL = "WHEDON"
+_PUNCTUATION = {",", ".", "?", "!", "...", '"', "'", ";", "-", "--"}
+CHAIN_BAND = 96
+MERGE_GAP_S = 1.5
+MAX_CUE_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class MatchWords:
+    """The transcript reduced to matchable words, each remembering its raw token index."""
+
+    tokens: Sequence[str]
+    words: list[str]
+    raw_index: list[int]
+    raw_last: list[int]
+    positions: dict[str, list[int]]
+    raw_count: int
+
+    @classmethod
+    def from_tokens(cls, tokens: Sequence[str]) -> MatchWords:
+        words, raw_index, raw_last = normalize_tokens(tokens)
+        positions: dict[str, list[int]] = defaultdict(list)
+        for i, word in enumerate(words):
+            positions[word].append(i)
+        return cls(tokens, words, raw_index, raw_last, dict(positions), len(tokens))
+
+    def raw_start(self, pos: int) -> int:
+        return self.raw_index[pos]
+
+    def raw_end(self, end_pos: int) -> int:
+        return self.raw_last[end_pos - 1] + 1
+
+
+@dataclass(frozen=True)
+class Match:
+    """A cue found in the transcript: raw words ``[word_start, word_end)`` quote cue ``cue``."""
+
+    word_start: int
+    word_end: int
+    film_s: float
+    film_end_s: float
+    weight: float
+    ratio: float
+    cue: int
+    last_cue: int
+    text: str
+
+    def anchor(self) -> Anchor:
+        return Anchor(float(self.word_start), self.film_s, round(self.weight, 3), "subtitles")
+
+
+def normalize_tokens(tokens: Sequence[str]) -> tuple[list[str], list[int], list[int]]:
+    """Plain lowercase words of whitespace tokens, with the first and last token each came from.
+
+    Speaker labels (``STARK :``) and sound cues (``( CHUCKLES )``) are dropped: the subtitles
+    cleaned theirs away too. A contraction tail (``'t``) joins the word before it.
+    """
+    words: list[str] = []
+    raw_index: list[int] = []
+    raw_last: list[int] = []
+    depth = 0
+    for i, token in enumerate(tokens):
+        if token.startswith(("(", "[")) and _closes_soon(tokens, i):
+            depth = 1
+        if depth:
+            if token.endswith((")", "]")):
+                depth = 0
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if (nxt == ":" and _LABEL_TOKEN.match(token)) or token == ":":
+            continue
+        lowered = token.translate(_APOSTROPHES).lower()
+        word = _NON_WORD.sub("", lowered)
+        if word.startswith("'") and word.strip("'") in CONTRACTION_TAILS and words:
+            words[-1] += word.strip("'")
+            raw_last[-1] = i
+            continue
+        word = word.replace("'", "")
+        if word:
+            words.append(word)
+            raw_index.append(i)
+            raw_last.append(i)
+    return words, raw_index, raw_last
+
+
+def _closes_soon(tokens: Sequence[str], i: int) -> bool:
+    """Whether the bracket opened at token ``i`` closes within a sound cue's length; a bracket
+    the OCR never closed must not swallow the rest of the transcript."""
+    return any(t.endswith((")", "]")) for t in tokens[i : i + MAX_CUE_TOKENS])
+
+
+def cue_words(text: str) -> list[str]:
+    return normalize_tokens(text.split())[0]
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A cue (or two consecutive cues read as one) as words to look for."""
+
+    cue: int
+    last_cue: int
+    start_s: float
+    end_s: float
+    words: tuple[str, ...]
+    text: str
+
+
+def _lines(cues: Sequence[Cue]) -> list[_Line]:
+    lines = [
+        _Line(i, i, c.start_s, c.end_s, tuple(cue_words(c.text)), c.text)
+        for i, c in enumerate(cues)
+    ]
+    lines = [line for line in lines if line.words]
+    merged = [
+        _Line(a.cue, b.cue, a.start_s, b.end_s, a.words + b.words, f"{a.text} {b.text}")
+        for a, b in zip(lines, lines[1:], strict=False)
+        if b.start_s - a.end_s <= MERGE_GAP_S and cues[a.cue].text[-1:] not in ".!?"
+    ]
+    return lines + merged
+
+
+def _verify(index: MatchWords, target: str, m: int, diag: int, cutoff: float):
+    """Best window near ``diag`` for a line of ``m`` words: (ratio, start, end) or None."""
+    best = None
+    n = len(index.words)
+    for start in (diag, diag - 1, diag + 1):
+        if start < 0 or start >= n:
+            continue
+        for length in (m, m - 1, m + 1):
+            if length <= 0 or start + length > n:
+                continue
+            window = "".join(index.words[start : start + length])
+            ratio = fuzz.ratio(target, window, score_cutoff=cutoff)
+            if ratio and (best is None or ratio > best[0]):
+                best = (ratio, start, start + length)
+    return best
+
+
+def _candidates(index: MatchWords, line: _Line, lo: int = 0, hi: int | None = None):
+    """Transcript windows in ``[lo, hi)`` that read like ``line``: list of (ratio, start, end)."""
+    words = line.words
+    m = len(words)
+    votes: Counter[int] = Counter()
+    for i, word in enumerate(words):
+        positions = index.positions.get(word)
+        if not positions or (len(positions) > MAX_VOTE_POSITIONS and hi is None):
+            continue
+        a = bisect.bisect_left(positions, lo + i - 1)
+        b = len(positions) if hi is None else bisect.bisect_right(positions, hi + i)
+        for p in positions[a:b]:
+            votes[p - i] += 1
+    needed = 1 if m <= 2 else max(2, math.ceil(m / 3))
+    target = "".join(words)
+    cutoff = MIN_RATIO_SHORT if len(target) <= SHORT_CHARS else MIN_RATIO
+    found: dict[int, tuple[float, int, int]] = {}
+    for diag, count in votes.items():
+        if count < needed:
+            continue
+        best = _verify(index, target, m, diag, cutoff)
+        if best and lo <= best[1] and (hi is None or best[2] <= hi):
+            if best[1] not in found or found[best[1]][0] < best[0]:
+                found[best[1]] = best
+    return sorted(found.values(), key=lambda f: f[1])
+
+
+def _evidence(ratio: float, chars: int, alternatives: int, repeats: int, context: bool) -> float:
+    """Log-odds that a candidate is the transcript really quoting this line at this point.
+
+    Evidence grows with the letters matched (a chance match of a long line is unlikely), is
+    discounted by fuzziness, split between the places the line could be (alternatives in the
+    transcript, repeats in the film), and helped by the transcript framing it as film dialogue.
+    A short line on its own comes out negative: it only joins the chain next to other anchors.
+    """
+    quality = 0.5 + 0.5 * (ratio - MIN_RATIO) / (100.0 - MIN_RATIO)
+    evidence = EVIDENCE_PER_CHAR * min(chars, 60) * quality - CHANCE_PRIOR
+    evidence -= math.log(alternatives * max(repeats, 1))
+    return evidence + (CONTEXT_BONUS if context else 0.0)
+
+
+def _dialogue_context(tokens: Sequence[str], start: int, end: int) -> bool:
+    """Whether the transcript frames raw words [start, end) as a film line: a speaker label just
+    before (``STARK :``, or OCR'd ``ULTRON ' .``) or the director's resumption just after."""
+    before = list(tokens[max(0, start - 3) : start])
+    if ":" in before or before[-2:] in (["'", "."], ['"', "."]):
+        return True
+    after = [t for t in tokens[end : end + 4] if t not in _PUNCTUATION]
+    return bool(after) and after[0].startswith(DIRECTOR_LABEL)
+
+
+def _matches(
+    index: MatchWords, lines: Sequence[_Line], repeats: Counter, lo: int = 0, hi: int | None = None
+) -> list[Match]:
+    out = []
+    for line in lines:
+        found = _candidates(index, line, lo, hi)
+        chars = sum(len(w) for w in line.words)
+        for ratio, start, end in found:
+            raw_start, raw_end = index.raw_start(start), index.raw_end(end)
+            context = _dialogue_context(index.tokens, raw_start, raw_end)
+            out.append(
+                Match(
+                    raw_start,
+                    raw_end,
+                    line.start_s,
+                    line.end_s,
+                    _evidence(ratio, chars, len(found), repeats[line.words], context),
+                    ratio,
+                    line.cue,
+                    line.last_cue,
+                    line.text,
+                )
+            )
+    return out
+
+
+def _transition(mi: Match, mj: Match, typical: float) -> float | None:
+    """Score of ``mj`` directly following ``mi`` on a chain, or None if it can't.
+
+    Forbidden: going back (or standing still) in words or time, reusing transcript words (unless
+    ``mi`` is a two-cue line that contains ``mj``'s cue) and speaking faster than anyone can.
+    Consecutive anchors close together in both words and time form a run of quoted dialogue,
+    which is itself evidence; a rate far from the commentary's typical one costs a little.
+    """
+    dw = mj.word_start - mi.word_start
+    dt = mj.film_s - mi.film_s
+    if dw <= 0 or dt <= 0 or (mj.word_start < mi.word_end and mj.cue > mi.last_cue):
+        return None
+    if dt + RATE_SLACK_S < MIN_SECONDS_PER_WORD * dw:
+        return None
+    score = -RATE_PENALTY * abs(math.log((dt + 5.0) / (dw * typical + 5.0)))
+    if dw <= RUN_WORDS and dt <= RUN_SECONDS:
+        score += RUN_BONUS
+    return score
+
+
+def heaviest_chain(matches: Sequence[Match]) -> list[Match]:
+    """The highest-scoring chain strictly increasing in word position and film time.
+
+    A chain scores the evidence of its anchors plus its transitions (see ``_transition``).
+    Predecessors are searched within a band of nearby candidates (by word position); that is
+    exact unless more than ``CHAIN_BAND`` candidates lie between two consecutive chosen anchors.
+    """
+    if not matches:
+        return []
+    ms = sorted(matches, key=lambda m: (m.word_start, m.film_s))
+    span_w = max(ms[-1].word_start - ms[0].word_start, 1)
+    typical = max((ms[-1].film_s - ms[0].film_s) / span_w, 0.05)
+    best = [m.weight for m in ms]
+    back = [-1] * len(ms)
+    for j, mj in enumerate(ms):
+        for i in range(max(0, j - CHAIN_BAND), j):
+            step = _transition(ms[i], mj, typical)
+            if step is not None and best[i] + mj.weight + step > best[j]:
+                best[j], back[j] = best[i] + mj.weight + step, i
+    j = max(range(len(ms)), key=best.__getitem__)
+    if best[j] <= 0:
+        return []
+    chain = []
+    while j >= 0:
+        chain.append(ms[j])
+        j = back[j]
+    return chain[::-1]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The anchors chosen, and the cue matches they come from."""
+
+    matches: list[Match]
+
+    @property
+    def anchors(self) -> list[Anchor]:
+        return [m.anchor() for m in self.matches]
+
+
+def align(index: MatchWords, cues: Sequence[Cue]) -> Alignment:
+    """Anchors of the transcript against the cues (see the module docstring for the method)."""
+    lines = _lines(cues)
+    repeats = Counter(line.words for line in lines)
+    first = _matches(index, lines, repeats)
+    per_cue = Counter(m.cue for m in first)
+    distinctive = [m for m in first if per_cue[m.cue] <= BACKBONE_MAX_CANDIDATES]
+    backbone = heaviest_chain(distinctive)
+    found = {m.cue for m in backbone}
+    local = []
+    times = [m.film_s for m in backbone]
+    by_bracket: dict[int, list[_Line]] = defaultdict(list)
+    for line in lines:
+        if line.cue not in found:
+            by_bracket[bisect.bisect_left(times, line.start_s)].append(line)
+    for k, group in by_bracket.items():
+        lo = bisect.bisect_left(index.raw_index, backbone[k - 1].word_end) if k > 0 else 0
+        hi = (
+            bisect.bisect_left(index.raw_index, backbone[k].word_start)
+            if k < len(backbone)
+            else None
+        )
+        if hi is not None and hi <= lo:
+            continue
+        local += _matches(index, group, Counter(line.words for line in group), lo, hi)
+    return Alignment(heaviest_chain(backbone + local))

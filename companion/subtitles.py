@@ -1,0 +1,240 @@
+"""Read a film's subtitles into clean, timed lines of dialogue.
+
+Subtitles are the film's own clock: each cue says when a line is spoken. Alignment only needs the
+spoken words, so everything a subtitle adds for the viewer is removed here: styling tags, SDH
+speaker labels (``JARVIS:``), sound cues (``(GRUNTS)``, ``[music]``), music notes and dialogue
+dashes. A cue with two speakers (``- Yes.\\n- No.``) becomes two lines, each timed at its share of
+the cue, so either can be matched on its own.
+
+Files come in any of the formats pysubs2 reads (SRT, WebVTT, ASS/SSA, MicroDVD) and in whatever
+encoding the release used; the encoding is detected, never asked. A video file's own text
+subtitle track is extracted with ffmpeg; image tracks (PGS, VobSub) cannot be read as text and
+say so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pysubs2
+
+from companion.errors import CompanionError
+
+SUBTITLE_SUFFIXES = {".srt", ".vtt", ".webvtt", ".ass", ".ssa", ".sub", ".txt"}
+TEXT_SUB_CODECS = {"subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text", "microdvd"}
+IMAGE_SUB_CODECS = {"hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub", "dvb_teletext"}
+# MicroDVD counts frames; files that don't declare their rate are assumed to be film rate. A wrong
+# guess only scales the clock, which the anchors absorb like any other speed difference.
+MICRODVD_DEFAULT_FPS = 23.976
+MAX_SUBTITLE_BYTES = 20_000_000
+
+
+class SubtitleError(CompanionError):
+    """A subtitle source that can't be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One spoken line: ``index`` is the position of its event in the file (shared by the lines
+    of a split cue), ``text`` the words without tags, labels or sound cues."""
+
+    index: int
+    start_s: float
+    end_s: float
+    text: str
+
+
+_TAG = re.compile(r"<[^>]*>|\{[^}]*\}")
+_SOUND_CUE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\([^)]*$|^[^(]*\)")
+_LABEL = re.compile(r"^\s*[A-Z][A-Z0-9 .'&#\-]*[A-Z0-9.]\s*:(?!\d)\s*")
+_DASH = re.compile(r"^\s*[-–—]+\s*")
+_MUSIC = re.compile(r"[♪♫#]+")
+
+
+def clean_line(line: str) -> str:
+    """The spoken words of one subtitle line, or ``""`` if it holds only labels and cues."""
+    line = _TAG.sub("", line)
+    line = _SOUND_CUE.sub(" ", line)
+    line = _MUSIC.sub(" ", line)
+    line = _DASH.sub("", line)
+    line = _LABEL.sub("", line)
+    line = _DASH.sub("", line)
+    return " ".join(line.split())
+
+
+def _split_speakers(plaintext: str) -> list[str]:
+    """Lines of one cue, split where a dialogue dash starts a new speaker.
+
+    A line without a leading dash continues the previous line: subtitles wrap one sentence over
+    two lines, and matching wants the sentence whole.
+    """
+    parts: list[str] = []
+    for raw in plaintext.splitlines():
+        starts_speaker = bool(_DASH.match(raw))
+        cleaned = clean_line(raw)
+        if not cleaned:
+            continue
+        if parts and not starts_speaker:
+            parts[-1] = f"{parts[-1]} {cleaned}"
+        else:
+            parts.append(cleaned)
+    return parts
+
+
+def cues_from_subs(subs: pysubs2.SSAFile) -> list[Cue]:
+    """Timed spoken lines of a parsed file, in time order; comments and drawings are skipped."""
+    cues: list[Cue] = []
+    events = sorted(
+        (ev for ev in subs if not ev.is_comment and not ev.is_drawing), key=lambda ev: ev.start
+    )
+    for index, ev in enumerate(events):
+        start, end = ev.start / 1000.0, max(ev.end, ev.start) / 1000.0
+        lines = _split_speakers(ev.plaintext)
+        total = sum(len(text) for text in lines) or 1
+        offset = 0
+        for text in lines:
+            share = (end - start) * offset / total
+            cues.append(Cue(index, round(start + share, 3), end, text))
+            offset += len(text)
+    return cues
+
+
+def decode_bytes(data: bytes) -> str:
+    """Text of a subtitle file in whatever encoding it was saved in.
+
+    A byte-order mark is trusted; otherwise UTF-16 shows itself by its zero bytes, UTF-8 by
+    decoding cleanly, and anything else is taken as Windows-1252 (a superset of Latin-1 for text),
+    the usual encoding of older releases.
+    """
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(codec)
+    sample = data[:4000]
+    if len(sample) >= 4 and sample.count(0) > len(sample) // 4:
+        even_zeros = sample[0::2].count(0)
+        return data.decode("utf-16-be" if even_zeros > len(sample) // 4 else "utf-16-le")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_subtitle_text(text: str, name: str = "<text>") -> list[Cue]:
+    """Spoken lines of subtitle text in any supported format; raises SubtitleError if none."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if "\x00" in text:
+        raise SubtitleError(f"{name}: not a text subtitle file (binary data)")
+    try:
+        subs = pysubs2.SSAFile.from_string(text, fps=MICRODVD_DEFAULT_FPS)
+    except pysubs2.FormatAutodetectionError:
+        raise SubtitleError(f"{name}: not a subtitle format we know (SRT, VTT, ASS/SSA, MicroDVD)")
+    except (pysubs2.Pysubs2Error, ValueError, KeyError, IndexError) as exc:
+        raise SubtitleError(f"{name}: unreadable subtitle file ({exc})") from exc
+    cues = cues_from_subs(subs)
+    if not cues:
+        raise SubtitleError(f"{name}: no spoken lines found in the subtitles")
+    return cues
+
+
+def load_subtitle_file(path: Path) -> list[Cue]:
+    """Spoken lines of a subtitle file, encoding and format detected."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SUBTITLE_BYTES:
+            raise SubtitleError(f"{path}: too large for a subtitle file ({size} bytes)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SubtitleError(f"{path}: can't read the file ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise SubtitleError(f"{path}: the file is empty")
+    return parse_subtitle_text(decode_bytes(data), str(path))
+
+
+def _probe_subtitle_streams(path: Path) -> list[dict]:
+    """The subtitle streams ffprobe sees in a media file (empty if it isn't a media file)."""
+    if shutil.which("ffprobe") is None:
+        raise SubtitleError(
+            f"{path}: reading a video's subtitles needs ffmpeg, which isn't installed"
+        )
+    proc = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "s",
+            "-show_streams",
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if proc.returncode != 0:
+        raise SubtitleError(f"{path}: neither a subtitle file nor a video ffmpeg can open")
+    return json.loads(proc.stdout or "{}").get("streams", [])
+
+
+def _pick_stream(streams: list[dict]) -> dict | None:
+    """The text track to use: an English one if the file labels its languages, else the first."""
+    text = [s for s in streams if s.get("codec_name") in TEXT_SUB_CODECS]
+    english = [s for s in text if s.get("tags", {}).get("language", "").lower() in ("en", "eng")]
+    return (english or text or [None])[0]
+
+
+def load_video_subtitles(path: Path) -> list[Cue]:
+    """Spoken lines of a video's own text subtitle track, extracted with ffmpeg."""
+    streams = _probe_subtitle_streams(path)
+    if not streams:
+        raise SubtitleError(f"{path}: the video has no subtitle track; use a subtitle file")
+    stream = _pick_stream(streams)
+    if stream is None:
+        codecs = ", ".join(sorted({s.get("codec_name", "?") for s in streams}))
+        raise SubtitleError(
+            f"{path}: image subtitles ({codecs}) can't be read, use a text subtitle file"
+        )
+    proc = subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-map",
+            f"0:{stream['index']}",
+            "-f",
+            "ass",
+            "-",
+        ],
+        capture_output=True,
+        timeout=300,
+    )
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+        raise SubtitleError(f"{path}: ffmpeg couldn't extract the subtitles ({message[0]})")
+    return parse_subtitle_text(proc.stdout.decode("utf-8", "replace"), f"{path} (subtitle track)")
+
+
+def load_cues(path: Path | str) -> list[Cue]:
+    """Spoken lines of a subtitle file or of a video's text subtitle track."""
+    path = Path(path)
+    if not path.exists():
+        raise SubtitleError(f"{path}: no such file")
+    if path.is_dir():
+        raise SubtitleError(f"{path}: is a folder, not a subtitle file or video")
+    if path.suffix.lower() in SUBTITLE_SUFFIXES:
+        return load_subtitle_file(path)
+    return load_video_subtitles(path)
