@@ -111,6 +111,15 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
     for column in ("auto_start_s", "auto_end_s"):
         db["segments"].add_column(column, float)
     db.execute("UPDATE segments SET auto_start_s = start_s, auto_end_s = end_s")
+    # Re-index a segment's text only when the text changes: every timing edit rewrites many
+    # segments' times, and a full FTS delete + insert per row made an edit cost ~30 ms more.
+    db.execute("DROP TRIGGER segments_au")
+    db.execute(
+        "CREATE TRIGGER segments_au AFTER UPDATE OF text ON segments BEGIN "
+        "INSERT INTO segments_fts (segments_fts, rowid, text) "
+        "VALUES ('delete', old.rowid, old.text); "
+        "INSERT INTO segments_fts (rowid, text) VALUES (new.rowid, new.text); END"
+    )
     db["notes"].create(
         {
             "id": str,

@@ -1,0 +1,549 @@
+"""Every change a user makes to a track's timings, with its undo history, in one place.
+
+The CLI and the UI both call these functions, so an edit means the same thing wherever it is made.
+Each edit is one store transaction: the change, the re-interpolation of the unpinned segments
+(:func:`companion.timing.retime`) and a row in ``edits`` holding a label and the before/after
+values of everything it touched. Undo and redo replay those values from the store, so the
+history survives a restart and two windows on the same database agree on it.
+
+Two kinds of timing change exist. A *pin* fixes a segment edge where the user put it; it becomes a
+point of the time map, so the estimates around it move too. A *clock change* (shifting or scaling
+the whole track for another release of the film) moves every point the map rests on: anchors,
+pins and the commentary's span, so estimated and anchored segments keep their origin.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import pairwise
+from typing import Literal
+
+from companion.errors import CompanionError
+from companion.store import Store
+from companion.timecode import format_time
+from companion.timing import retime
+
+Edge = Literal["start", "end"]
+TIMING_COLUMNS = (
+    "start_s",
+    "end_s",
+    "origin",
+    "confidence",
+    "start_pinned",
+    "end_pinned",
+    "auto_start_s",
+    "auto_end_s",
+)
+# Frame rates a release may run at; 23.976 and 29.97 are the NTSC rates, exactly 24000/1001 etc.
+FPS_PRESETS = {"23.976": 24000 / 1001, "24": 24.0, "25": 25.0, "29.97": 30000 / 1001, "30": 30.0}
+
+
+class EditError(CompanionError):
+    """An edit that cannot be made as asked; the message says why and what would work."""
+
+
+class NoChange(EditError):
+    """The edit asked for is already how things are; nothing was recorded."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    id: int
+    track_id: str
+    created_at: str
+    label: str
+    op: str
+    state: str  # "done" | "undone"
+
+
+# reading the state an edit works on ------------------------------------------------------------
+
+
+@dataclass
+class _Seg:
+    """The columns an edit reads and writes of one segment (a full Segment is slower to build)."""
+
+    n: int
+    word_start: int
+    word_end: int
+    values: dict
+
+
+def _segments(store: Store, track_id: str) -> dict[int, _Seg]:
+    cursor = store.db.execute(
+        f"SELECT n, word_start, word_end, {', '.join(TIMING_COLUMNS)} FROM segments "
+        "WHERE track_id = ? ORDER BY n",
+        [track_id],
+    )
+    return {
+        row[0]: _Seg(row[0], row[1], row[2], dict(zip(TIMING_COLUMNS, row[3:], strict=True)))
+        for row in cursor
+    }
+
+
+def _anchors(store: Store, track_id: str) -> list[list]:
+    return [
+        list(row)
+        for row in store.db.execute(
+            "SELECT word_index, film_s, score, source FROM anchors WHERE track_id = ? "
+            "ORDER BY word_index, id",
+            [track_id],
+        )
+    ]
+
+
+def _span(store: Store, track_id: str) -> list[float]:
+    return list(
+        store.db.execute("SELECT start_s, end_s FROM tracks WHERE id = ?", [track_id]).fetchone()
+    )
+
+
+def _runtime(store: Store, track_id: str) -> float:
+    row = store.db.execute(
+        "SELECT f.runtime_s FROM films f JOIN tracks t ON t.film_id = f.id WHERE t.id = ?",
+        [track_id],
+    ).fetchone()
+    if row is None:
+        raise EditError(f"no commentary track {track_id!r}")
+    return row[0]
+
+
+def _segment(segs: dict[int, _Seg], n: int) -> _Seg:
+    if n not in segs:
+        raise EditError(f"no segment {n} (segments are 1 to {len(segs)})")
+    return segs[n]
+
+
+# writing --------------------------------------------------------------------------------------
+
+
+def _write_segments(store: Store, track_id: str, rows: dict[int, dict]) -> None:
+    if not rows:
+        return
+    columns = sorted({c for values in rows.values() for c in values})
+    store.db.conn.executemany(
+        f"UPDATE segments SET {', '.join(f'{c} = ?' for c in columns)} "
+        "WHERE track_id = ? AND n = ?",
+        [[values[c] for c in columns] + [track_id, n] for n, values in rows.items()],
+    )
+
+
+def _write_anchors(store: Store, track_id: str, anchors: list[list]) -> None:
+    store.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
+    store.db.conn.executemany(
+        "INSERT INTO anchors (track_id, word_index, film_s, score, source) VALUES (?, ?, ?, ?, ?)",
+        [[track_id, *a] for a in anchors],
+    )
+
+
+def _write_span(store: Store, track_id: str, span: list[float]) -> None:
+    store.db.execute("UPDATE tracks SET start_s = ?, end_s = ? WHERE id = ?", [*span, track_id])
+
+
+def _edit(row: tuple) -> Edit:
+    return Edit(*row)
+
+
+_EDIT_COLUMNS = "id, track_id, created_at, label, op, state"
+
+
+def _record(
+    store: Store,
+    track_id: str,
+    op: str,
+    label: str,
+    change: Callable[[dict[int, _Seg]], dict[int, dict]],
+    clock: Callable[[float], float] | None = None,
+    anchors: list[list] | None = None,
+    settle: Callable[[], None] | None = None,
+) -> Edit:
+    """Run one edit as one transaction and log it; ``change`` returns the pin columns it sets.
+
+    ``clock`` maps every film time the track's map rests on (a clock change); ``anchors``
+    replaces the track's anchors (an import); ``settle`` runs after the re-interpolation. The
+    payload keeps before/after values of every segment whose timing changed, and of the
+    anchors and span when they changed.
+    """
+    with store.transaction():
+        runtime = _runtime(store, track_id)
+        segs = _segments(store, track_id)
+        before_anchors, before_span = _anchors(store, track_id), _span(store, track_id)
+        pins = change(segs)
+        after_anchors, after_span = before_anchors, before_span
+        if clock is not None:
+            after_anchors = [[w, clock(t), s, src] for w, t, s, src in before_anchors]
+            after_span = [clock(t) for t in before_span]
+            _check_inside([a[1] for a in after_anchors] + after_span, runtime)
+        if anchors is not None:
+            after_anchors = anchors
+        check_pins(segs, pins, runtime)
+        _write_segments(store, track_id, pins)
+        if after_anchors != before_anchors:
+            _write_anchors(store, track_id, after_anchors)
+        if after_span != before_span:
+            _write_span(store, track_id, after_span)
+        retime(store, track_id)
+        if settle is not None:
+            settle()
+        after = _segments(store, track_id)
+        payload = {
+            "segments": {
+                str(n): [segs[n].values, seg.values]
+                for n, seg in after.items()
+                if seg.values != segs[n].values
+            }
+        }
+        if after_anchors != before_anchors:
+            payload["anchors"] = [before_anchors, after_anchors]
+        if after_span != before_span:
+            payload["span"] = [before_span, after_span]
+        if len(payload) == 1 and not payload["segments"]:
+            raise NoChange(f"{label}: nothing would change")
+        store.db.execute("DELETE FROM edits WHERE track_id = ? AND state = 'undone'", [track_id])
+        cursor = store.db.execute(
+            "INSERT INTO edits (track_id, created_at, label, op, payload, state) "
+            "VALUES (?, ?, ?, ?, ?, 'done')",
+            [track_id, _now(), label, op, json.dumps(payload, separators=(",", ":"))],
+        )
+        return _one_edit(store, cursor.lastrowid)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _one_edit(store: Store, edit_id: int) -> Edit:
+    row = store.db.execute(f"SELECT {_EDIT_COLUMNS} FROM edits WHERE id = ?", [edit_id]).fetchone()
+    return _edit(row)
+
+
+# validation -----------------------------------------------------------------------------------
+
+
+def check_pins(segs: dict[int, _Seg], changes: dict[int, dict], runtime: float) -> None:
+    """Refuse pins outside the film or out of order: the time map needs them monotone.
+
+    Pinned edges in transcript order (a segment's end before the next one's start) must never go
+    back in time, and must strictly advance between different transcript positions, so no
+    segment gets a zero or negative length and no two segments swap.
+    """
+    points = []
+    for n, seg in segs.items():
+        values = {**seg.values, **changes.get(n, {})}
+        for edge, position, order in (("end", seg.word_end, 0), ("start", seg.word_start, 1)):
+            if values[f"{edge}_pinned"]:
+                t = values[f"{edge}_s"]
+                if not 0 <= t <= runtime:
+                    raise EditError(
+                        f"segment {n} {edge} {format_time(t)} is outside the film "
+                        f"(00:00:00.000 to {format_time(runtime)})"
+                    )
+                points.append((position, order, t, n, edge))
+    points.sort()
+    for (p0, _, t0, n0, e0), (p1, _, t1, n1, e1) in pairwise(points):
+        if t1 < t0 or (t1 == t0 and p1 != p0):
+            raise EditError(
+                f"segment {n1} would {e1} at {format_time(t1)}, not after segment {n0}'s "
+                f"pinned {e0} at {format_time(t0)}: segments must stay in order "
+                "(unpin or move that one first)"
+            )
+
+
+def _check_inside(times: list[float], runtime: float) -> None:
+    outside = [t for t in times if not 0 <= t <= runtime]
+    if outside:
+        raise EditError(
+            f"that would move timings to {format_time(outside[0])}, outside the film "
+            f"(00:00:00.000 to {format_time(runtime)})"
+        )
+
+
+def _film_time(t: float, runtime: float) -> float:
+    if not 0 <= t <= runtime:
+        raise EditError(
+            f"{format_time(t)} is outside the film (00:00:00.000 to {format_time(runtime)})"
+        )
+    return round(t, 3)
+
+
+# the edits ------------------------------------------------------------------------------------
+
+
+def _edge_label(n: int, edge: Edge) -> str:
+    return f"segment {n}" if edge == "start" else f"end of segment {n}"
+
+
+def set_time(store: Store, track_id: str, n: int, t: float, edge: Edge = "start") -> Edit:
+    """Pin a segment's start (or end) at ``t``, e.g. at the playhead."""
+    t = _film_time(t, _runtime(store, track_id))
+
+    def change(segs: dict[int, _Seg]) -> dict[int, dict]:
+        _segment(segs, n)
+        return {n: {f"{edge}_s": t, f"{edge}_pinned": 1}}
+
+    return _record(
+        store, track_id, "pin", f"Pin {_edge_label(n, edge)} at {format_time(t)}", change
+    )
+
+
+def nudge(store: Store, track_id: str, n: int, delta: float, edge: Edge = "start") -> Edit:
+    """Move a segment's start (or end) by ``delta`` seconds from where it shows now; pins it."""
+    runtime = _runtime(store, track_id)
+
+    def change(segs: dict[int, _Seg]) -> dict[int, dict]:
+        t = _film_time(_segment(segs, n).values[f"{edge}_s"] + delta, runtime)
+        return {n: {f"{edge}_s": t, f"{edge}_pinned": 1}}
+
+    sign = "+" if delta >= 0 else "−"
+    label = f"Nudge {_edge_label(n, edge)} {sign}{abs(delta):g} s"
+    return _record(store, track_id, "nudge", label, change)
+
+
+def move_boundary(store: Store, track_id: str, n: int, t: float) -> Edit:
+    """Drag the boundary where segment ``n`` starts (and ``n - 1`` ends) to ``t``; pins it.
+
+    The boundary stays strictly between the previous segment's start and this one's end, so a
+    drag can never make a segment swap places with its neighbour.
+    """
+    t = _film_time(t, _runtime(store, track_id))
+
+    def change(segs: dict[int, _Seg]) -> dict[int, dict]:
+        seg = _segment(segs, n)
+        low = segs[n - 1].values["start_s"] if n - 1 in segs else 0.0
+        high = seg.values["end_s"]
+        if not low < t < high:
+            raise EditError(
+                f"segment {n} can start only between {format_time(low)} and "
+                f"{format_time(high)} (its neighbours' edges)"
+            )
+        changes = {n: {"start_s": t, "start_pinned": 1}}
+        if n - 1 in segs and segs[n - 1].values["end_pinned"]:
+            changes[n - 1] = {"end_s": t}
+        return changes
+
+    return _record(
+        store, track_id, "move", f"Move start of segment {n} to {format_time(t)}", change
+    )
+
+
+def pin(store: Store, track_id: str, n: int) -> Edit:
+    """Pin both edges of a segment where they show now, so later edits don't move it."""
+
+    def change(segs: dict[int, _Seg]) -> dict[int, dict]:
+        values = _segment(segs, n).values
+        if values["start_pinned"] and values["end_pinned"]:
+            raise EditError(f"segment {n} is already pinned")
+        return {n: {"start_pinned": 1, "end_pinned": 1}}
+
+    return _record(store, track_id, "pin", f"Pin segment {n} in place", change)
+
+
+def unpin(store: Store, track_id: str, n: int, edges: Iterable[Edge] = ("start", "end")) -> Edit:
+    """Give a segment's edges back to the machine: they follow anchors and other pins again."""
+    edges = tuple(edges)
+    which = "" if len(edges) == 2 else f"{edges[0]} of "
+    return _unpin(store, track_id, n, edges, "unpin", f"Unpin {which}segment {n}")
+
+
+def revert(store: Store, track_id: str, n: int) -> Edit:
+    """Drop every user timing of a segment: back to its estimated or anchored time."""
+    return _unpin(store, track_id, n, ("start", "end"), "revert", f"Revert segment {n}")
+
+
+def _unpin(store: Store, track_id: str, n: int, edges: tuple, op: str, label: str) -> Edit:
+    def change(segs: dict[int, _Seg]) -> dict[int, dict]:
+        values = _segment(segs, n).values
+        if not any(values[f"{e}_pinned"] for e in edges):
+            raise EditError(f"segment {n} is not pinned; it already follows the machine's timing")
+        return {n: {f"{e}_pinned": 0 for e in edges}}
+
+    return _record(store, track_id, op, label, change)
+
+
+def shift(
+    store: Store,
+    track_id: str,
+    offset: float,
+    *,
+    from_s: float | None = None,
+    segments: tuple[int, int] | None = None,
+) -> Edit:
+    """Move timings by ``offset`` seconds: the whole track, or the segments asked for.
+
+    The whole track is a clock change (another release with a longer logo): anchors, pins and
+    the span all move, so origins stay as they were. Part of the track (segments ``A-B`` and/or
+    those starting at or after ``from_s``) is the user's timing of those segments: they get
+    pinned at their shifted times and the rest re-interpolates around them.
+    """
+    if from_s is None and segments is None:
+        label = f"Shift all by {offset:+g} s"
+        return _clock_change(store, track_id, "shift", label, 1.0, offset)
+
+    def change(segs: dict[int, _Seg]) -> dict[int, dict]:
+        for bound in segments or ():
+            _segment(segs, bound)
+        chosen = [
+            seg
+            for seg in segs.values()
+            if (segments is None or segments[0] <= seg.n <= segments[1])
+            and (from_s is None or seg.values["start_s"] >= from_s)
+        ]
+        if not chosen:
+            raise EditError("no segment matches: nothing to shift")
+        return {
+            seg.n: {
+                "start_s": round(seg.values["start_s"] + offset, 3),
+                "end_s": round(seg.values["end_s"] + offset, 3),
+                "start_pinned": 1,
+                "end_pinned": 1,
+            }
+            for seg in chosen
+        }
+
+    which = f"segments {segments[0]}-{segments[1]}" if segments else "segments"
+    where = f" from {format_time(from_s)}" if from_s is not None else ""
+    return _record(store, track_id, "shift", f"Shift {which}{where} by {offset:+g} s", change)
+
+
+def fps_factor(spec: str) -> float:
+    """``FROM:TO`` frame rates to the factor film times grow by (``25:23.976`` → 1.0427).
+
+    A PAL release shows the same frames at 25 fps instead of 23.976, so each frame's time is
+    multiplied by FROM/TO when moving timings made on a FROM release onto a TO release.
+    """
+    try:
+        source, target = (FPS_PRESETS[part.strip()] for part in spec.split(":"))
+    except (KeyError, ValueError):
+        raise EditError(
+            f"{spec!r}: use FROM:TO with rates from {', '.join(FPS_PRESETS)} (e.g. 25:23.976)"
+        ) from None
+    return source / target
+
+
+def scale(store: Store, track_id: str, factor: float, label: str | None = None) -> Edit:
+    """Stretch the whole track's clock by ``factor`` (a clock change, like a whole-track shift)."""
+    if not 0.5 <= factor <= 2.0:
+        raise EditError(f"scale factor {factor:g} is not plausible (use 0.5 to 2)")
+    return _clock_change(
+        store, track_id, "scale", label or f"Scale all by {factor:.6g}", factor, 0.0
+    )
+
+
+def _clock_change(
+    store: Store, track_id: str, op: str, label: str, factor: float, offset: float
+) -> Edit:
+    """Move every film time the track's map rests on by ``t * factor + offset``."""
+
+    def clock(t: float) -> float:
+        return round(t * factor + offset, 3)
+
+    def change(segs: dict[int, _Seg]) -> dict[int, dict]:
+        out = {}
+        for seg in segs.values():
+            moved = {
+                f"{e}_s": clock(seg.values[f"{e}_s"])
+                for e in ("start", "end")
+                if seg.values[f"{e}_pinned"]
+            }
+            if moved:
+                out[seg.n] = moved
+        return out
+
+    return _record(store, track_id, op, label, change, clock=clock)
+
+
+def apply_timings(
+    store: Store,
+    track_id: str,
+    entries: dict[int, tuple[float, float, bool, bool]],
+    label: str,
+    anchors: list[list] | None = None,
+) -> Edit:
+    """Make segments show at the given (start, end, start_pinned, end_pinned), all or nothing.
+
+    Pinned edges become pins. An unpinned time that the time map does not reproduce (a file
+    made with other anchors, or edited by hand) is pinned as well, until every listed time
+    shows exactly as given; a file exported from this store therefore adds no pin.
+    """
+    runtime = _runtime(store, track_id)
+
+    def change(segs: dict[int, _Seg]) -> dict[int, dict]:
+        out = {}
+        for n, (start, end, start_pinned, end_pinned) in entries.items():
+            _segment(segs, n)
+            for edge, t, pinned in (("start", start, start_pinned), ("end", end, end_pinned)):
+                _film_time(t, runtime)
+                out.setdefault(n, {})[f"{edge}_pinned"] = int(pinned)
+                if pinned:
+                    out[n][f"{edge}_s"] = t
+        return out
+
+    def settle() -> None:
+        for _ in range(2 * len(entries) + 1):
+            segs = _segments(store, track_id)
+            missed = {}
+            for n, (start, end, _sp, _ep) in entries.items():
+                for edge, t in (("start", start), ("end", end)):
+                    if abs(segs[n].values[f"{edge}_s"] - t) > 0.0005:
+                        missed.setdefault(n, {}).update({f"{edge}_s": t, f"{edge}_pinned": 1})
+            if not missed:
+                return
+            check_pins(segs, missed, runtime)
+            _write_segments(store, track_id, missed)
+            retime(store, track_id)
+
+    return _record(store, track_id, "import", label, change, anchors=anchors, settle=settle)
+
+
+# history --------------------------------------------------------------------------------------
+
+
+def history(store: Store, track_id: str) -> list[Edit]:
+    """Every edit of the track, oldest first; undone ones are those a redo would bring back."""
+    rows = store.db.execute(
+        f"SELECT {_EDIT_COLUMNS} FROM edits WHERE track_id = ? ORDER BY id", [track_id]
+    )
+    return [_edit(row) for row in rows]
+
+
+def undo(store: Store, track_id: str) -> Edit:
+    """Put back the timings from before the last done edit."""
+    return _replay(store, track_id, "done", "undone", "nothing to undo")
+
+
+def redo(store: Store, track_id: str) -> Edit:
+    """Make the first undone edit again."""
+    return _replay(store, track_id, "undone", "done", "nothing to redo")
+
+
+def _replay(store: Store, track_id: str, state: str, new_state: str, empty: str) -> Edit:
+    """Write one side of an edit's payload back and flip its state.
+
+    The values are then re-interpolated, which changes nothing when the store holds what the
+    edit left; if something outside the history moved the track since (a re-align), the
+    restored pins are honoured and the rest follows the current anchors.
+    """
+    order = "DESC" if state == "done" else "ASC"
+    side = 0 if state == "done" else 1
+    with store.transaction():
+        row = store.db.execute(
+            f"SELECT id, payload FROM edits WHERE track_id = ? AND state = ? ORDER BY id {order} "
+            "LIMIT 1",
+            [track_id, state],
+        ).fetchone()
+        if row is None:
+            raise EditError(empty)
+        payload = json.loads(row[1])
+        _write_segments(
+            store, track_id, {int(n): sides[side] for n, sides in payload["segments"].items()}
+        )
+        if "anchors" in payload:
+            _write_anchors(store, track_id, payload["anchors"][side])
+        if "span" in payload:
+            _write_span(store, track_id, payload["span"][side])
+        retime(store, track_id)
+        store.db.execute("UPDATE edits SET state = ? WHERE id = ?", [new_state, row[0]])
+        return _one_edit(store, row[0])
