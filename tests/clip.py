@@ -34,7 +34,7 @@ def write_srt(path: Path) -> Path:
     return path
 
 
-def make_clip(path: Path, seconds: float = CLIP_SECONDS) -> Path:
+def make_clip(path: Path, seconds: float = CLIP_SECONDS, size: str = "320x240") -> Path:
     """Write the test clip to ``path`` (``.mkv``) and return it; raises if ffmpeg is missing."""
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
@@ -42,14 +42,14 @@ def make_clip(path: Path, seconds: float = CLIP_SECONDS) -> Path:
     # The .srt is muxed in, then deleted: left beside the clip, libVLC would also load it as a
     # second (auto-detected) subtitle track.
     with tempfile.TemporaryDirectory() as tmp:
-        _mux(ffmpeg, write_srt(Path(tmp) / "subs.srt"), path, seconds)
+        _mux(ffmpeg, write_srt(Path(tmp) / "subs.srt"), path, seconds, size)
     return path
 
 
-def _mux(ffmpeg: str, srt: Path, path: Path, seconds: float) -> None:
+def _mux(ffmpeg: str, srt: Path, path: Path, seconds: float, size: str) -> None:
     cmd = [
         ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate=25:duration={seconds}",
+        "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=25:duration={seconds}",
         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
         "-f", "lavfi", "-i", f"sine=frequency=880:sample_rate=48000:duration={seconds}",
         "-i", str(srt),
