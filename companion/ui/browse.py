@@ -151,6 +151,10 @@ class BrowsePane(QWidget):
         self.tabs.setCurrentWidget(self.results)
         return hits
 
+    def cancel_pending(self) -> None:
+        """Drop a search still waiting for the typing to pause (the window is closing)."""
+        self._debounce.stop()
+
     def _activate_first_result(self) -> None:
         if self._debounce.isActive():
             self._debounce.stop()

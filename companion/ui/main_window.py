@@ -11,6 +11,7 @@ transport bar, and ``reload_segments()`` shows new timings everywhere at once.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from companion.model import Segment
 from companion.player.base import Player, PlayerError, PlayerState
-from companion.player.clock import ClockPlayer
+from companion.player.clock import ClockPlayer, TimeSource
 from companion.timecode import TimecodeError, parse_time
 from companion.timeline_index import Active
 from companion.ui.browse import BrowsePane
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         settings: QSettings,
         vlc_args: Sequence[str] = (),
         vlc_problem: str | None = None,
+        clock_time: TimeSource = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -75,13 +77,14 @@ class MainWindow(QMainWindow):
         self.memory = Memory(settings)
         self.vlc_args = tuple(vlc_args)
         self.vlc_problem = vlc_problem  # set when libVLC is missing/too old: never try it
+        self.clock_time = clock_time  # the clock player's time source (tests inject their own)
         self.video_path: str | None = None
         self.clock_reason = ""
         self._vlc: Player | None = None
         self._selected: Segment | None = None
         self._pending_audio: int | None = None
         self._fullscreen_restore: dict[str, bool] = {}
-        self.player: Player = ClockPlayer(duration=content.runtime_s, parent=self)
+        self.player: Player = ClockPlayer(duration=content.runtime_s, now=clock_time, parent=self)
 
         self.setAcceptDrops(True)
         self.resize(1440, 880)
@@ -318,7 +321,7 @@ class MainWindow(QMainWindow):
         self.video_path = None
         if self._vlc is not None and self.player is self._vlc:
             self._vlc.load(None)
-        clock = ClockPlayer(duration=self.content.runtime_s, parent=self)
+        clock = ClockPlayer(duration=self.content.runtime_s, now=self.clock_time, parent=self)
         self._install(clock)
         saved = self.memory.position(clock_key(self.content.film_id)) if resume else None
         clock.seek(saved if saved is not None else position)
@@ -335,7 +338,8 @@ class MainWindow(QMainWindow):
         try:
             player = self._video_player()
             self.video.show_video()
-            player.set_video_window(int(self.video.surface.winId()))
+            if problem is None:
+                player.set_video_window(int(self.video.surface.winId()))
             if self.video_path:
                 self._remember_video()
             player.load(path)
@@ -679,6 +683,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Timers first, then the players (stop, release): the order that never hangs libVLC."""
         self.follower.stop()
+        self.browse.cancel_pending()
         self.player.close()
         if self._vlc is not None and self._vlc is not self.player:
             self._vlc.close()

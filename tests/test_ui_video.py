@@ -1,0 +1,121 @@
+"""The window with real libVLC (dummy video and audio output) on the test clip and bad files."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from companion.player.base import PlayerState
+from companion.player.clock import ClockPlayer
+from companion.player.vlc_player import vlc_available
+from companion.ui.content import content_from_store
+from companion.ui.main_window import MainWindow
+
+pytestmark = [
+    pytest.mark.vlc,
+    pytest.mark.skipif(not vlc_available()[0], reason=vlc_available()[1]),
+]
+DUMMY = ("--vout=dummy", "--aout=dummy")
+
+
+@pytest.fixture
+def settings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def make_window(qtbot, store, settings) -> MainWindow:
+    window = MainWindow(content_from_store(store), settings, vlc_args=DUMMY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, store, settings):
+    win = make_window(qtbot, store, settings)
+    yield win
+    win.close()
+
+
+def test_missing_file_is_reported_and_clock_mode_stays_usable(qtbot, window, tmp_path):
+    missing = tmp_path / "nowhere" / "film.mkv"
+    assert window.open_video(str(missing)) is False
+    assert window.notice.isVisible()
+    assert str(missing) in window.notice.label.text()
+    assert "no such file" in window.notice.label.text()
+    assert str(missing) in window.statusBar().currentMessage()
+    assert isinstance(window.player, ClockPlayer)
+    assert window.mode_label.text() == "Clock mode"
+    window.seek(600.0)
+    assert window.now_panel.active.segment is not None
+    assert window.now_panel.active.segment.start_s <= 600.0
+
+
+def test_empty_and_unreadable_files_are_named(qtbot, window, tmp_path):
+    empty = tmp_path / "empty.mkv"
+    empty.write_bytes(b"")
+    assert window.open_video(str(empty)) is False
+    assert "empty" in window.notice.label.text()
+    locked = tmp_path / "locked.mkv"
+    locked.write_bytes(b"x" * 100)
+    locked.chmod(0)
+    try:
+        if locked.open("rb"):  # running as root: permissions do not apply
+            pytest.skip("running as root, an unreadable file cannot be made")
+    except PermissionError:
+        assert window.open_video(str(locked)) is False
+        assert "not readable" in window.notice.label.text()
+    finally:
+        locked.chmod(0o600)
+
+
+def test_a_file_that_is_not_a_video_falls_back_to_the_clock(qtbot, window, tmp_path):
+    garbage = tmp_path / "holiday.mkv"
+    garbage.write_bytes(bytes(range(256)) * 400)
+    window.open_video(str(garbage))  # libVLC only finds out while trying to play it
+    qtbot.waitUntil(lambda: isinstance(window.player, ClockPlayer), timeout=10000)
+    assert str(garbage) in window.notice.label.text()
+    assert window.mode_label.text() == "Clock mode"
+    window.toggle_play()
+    assert window.player.state() is PlayerState.PLAYING
+
+
+def test_clip_plays_seeks_and_lists_both_audio_tracks(qtbot, window, test_clip):
+    assert window.open_video(str(test_clip), at=4.0)
+    qtbot.waitUntil(lambda: window.player.state() is PlayerState.PLAYING, timeout=10000)
+    qtbot.waitUntil(lambda: window.player.duration() > 9.0, timeout=5000)
+    assert window.transport.duration_label.text() == "00:00:10"
+    qtbot.waitUntil(lambda: window.player.position() >= 4.0, timeout=5000)
+    window._fill_audio_tracks()
+    names = [a.text() for a in window.audio_menu.actions()]
+    assert any("Main" in n for n in names) and any("Commentary" in n for n in names)
+    commentary = next(a for a in window.audio_menu.actions() if "Commentary" in a.text())
+    commentary.trigger()
+    qtbot.waitUntil(lambda: window.player.audio_track() == window.player.audio_tracks()[1].id)
+    window._fill_subtitle_tracks()
+    assert next(a.text() for a in window.subtitle_menu.actions()) == "Off"
+    assert len(window.subtitle_menu.actions()) >= 2
+    assert window.now_panel.active.segment.n == 1  # the clip's first seconds: segment 1
+
+
+def test_position_and_audio_track_are_remembered_per_video(qtbot, store, settings, test_clip):
+    first = make_window(qtbot, store, settings)
+    first.open_video(str(test_clip))
+    qtbot.waitUntil(lambda: first.player.state() is PlayerState.PLAYING, timeout=10000)
+    qtbot.waitUntil(lambda: len(first.player.audio_tracks()) == 2, timeout=5000)
+    commentary = first.player.audio_tracks()[1].id
+    first.choose_audio_track(commentary)
+    first.seek(6.0)
+    qtbot.waitUntil(lambda: first.player.position() >= 6.0, timeout=5000)
+    first.player.pause()
+    first.close()
+
+    second = make_window(qtbot, store, settings)
+    assert str(test_clip.resolve()) in second.memory.recent()
+    second.open_video(str(test_clip))
+    qtbot.waitUntil(lambda: second.player.state() is PlayerState.PLAYING, timeout=10000)
+    qtbot.waitUntil(lambda: second.player.position() >= 6.0, timeout=5000)
+    assert second.player.position() < 8.0
+    qtbot.waitUntil(lambda: second.player.audio_track() == commentary, timeout=5000)
+    second.close()
