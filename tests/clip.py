@@ -62,3 +62,27 @@ def _mux(ffmpeg: str, srt: Path, path: Path, seconds: float, size: str) -> None:
         str(path),
     ]  # fmt: skip
     subprocess.run(cmd, check=True, timeout=60)
+
+
+def make_unknown_codec_clip(path: Path, with_audio: bool) -> Path:
+    """An AVI whose video codec tag no decoder knows: libVLC opens it but cannot show a picture.
+
+    ffmpeg refuses to write an unknown tag, so a valid MPEG-4 AVI is written and its "FMP4" tags
+    (stream header and bitmap header) are patched; the stream data stays intact.
+    """
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        raise RuntimeError("ffmpeg is not installed (sudo apt-get install ffmpeg)")
+    inputs = ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=4"]
+    if with_audio:
+        inputs += ["-f", "lavfi", "-i", "sine=frequency=440:duration=4", "-c:a", "pcm_s16le"]
+    subprocess.run(
+        [ffmpeg, "-hide_banner", "-loglevel", "error", "-y", *inputs, "-c:v", "mpeg4", str(path)],
+        check=True,
+        timeout=60,
+    )
+    data = path.read_bytes()
+    if data.count(b"FMP4") != 2:
+        raise RuntimeError(f"unexpected AVI layout in {path}")
+    path.write_bytes(data.replace(b"FMP4", b"QQQQ"))
+    return path

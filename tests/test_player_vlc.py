@@ -189,6 +189,18 @@ def test_not_a_video_reports_an_error_and_player_stays_usable(
     assert player.position() > 0.1
 
 
+@pytest.mark.parametrize("with_audio", [False, True], ids=["video-only", "with-sound"])
+def test_unknown_video_codec_is_reported(player, qtbot, tmp_path, with_audio):
+    from clip import make_unknown_codec_clip
+
+    bad = make_unknown_codec_clip(tmp_path / "odd_codec.avi", with_audio)
+    player.load(str(bad))
+    with qtbot.waitSignal(player.error, timeout=8000) as failed:
+        player.play()
+    assert "odd_codec.avi" in failed.args[0]
+    assert player.state() is PlayerState.ERROR
+
+
 def test_close_in_safe_order_does_not_hang():
     """Close while playing, in a subprocess with a timeout: a deadlock fails instead of hanging."""
     script = textwrap.dedent(

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 
 from companion.player.base import Player, PlayerError, PlayerState, Track
 from companion.player.playhead import Playhead, TimeSource
@@ -38,9 +38,11 @@ _EVENTS = (
     "MediaPlayerEndReached",
     "MediaPlayerEncounteredError",
     "MediaPlayerLengthChanged",
-    "MediaPlayerESAdded",
     "MediaPlayerVout",
 )
+
+# How long after playback starts a video stream that produced no picture counts as undecodable.
+VIDEO_GRACE_MS = 2000
 
 _INSTALL_LINUX = {
     "debian": "sudo apt-get install libvlc5 vlc-plugin-base vlc-plugin-video-output",
@@ -134,8 +136,11 @@ class VLCPlayer(Player):
         self._rate = 1.0
         self._marquee: str | None = None
         self._pending_seek: float | None = None  # libVLC can only seek a running input
-        self._streams = 0  # elementary streams found: none at the end means "not a film"
         self._generation = 0  # bumped per load so late events of the previous file are dropped
+        self._video_check = QTimer(self)
+        self._video_check.setSingleShot(True)
+        self._video_check.setInterval(VIDEO_GRACE_MS)
+        self._video_check.timeout.connect(self._check_video)
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         manager = self._mp.event_manager()
         for name in _EVENTS:
@@ -163,16 +168,16 @@ class VLCPlayer(Player):
         elif name == "MediaPlayerEndReached":
             self._on_end()
         elif name == "MediaPlayerEncounteredError":
-            self._fail(f"libVLC could not open or play {self._path}")
+            self._fail(f"{self._path}: libVLC cannot open it (not a video file?)")
         elif name == "MediaPlayerLengthChanged" and payload > 0:
             self._duration = payload / 1000
             self.duration_changed.emit(self._duration)
-        elif name == "MediaPlayerESAdded":
-            self._streams += 1
         elif name == "MediaPlayerVout":
             self._apply_marquee()
 
     def _on_playing(self) -> None:
+        if self._state is not PlayerState.PAUSED:  # a start, not a resume
+            self._video_check.start()
         self._apply_sound()
         if self._pending_seek is not None:
             target, self._pending_seek = self._pending_seek, None
@@ -182,15 +187,35 @@ class VLCPlayer(Player):
         self._set_state(PlayerState.PLAYING)
 
     def _on_end(self) -> None:
-        if self._streams == 0:
-            self._fail(f"{self._path} is not a video or audio file libVLC can play")
+        if self._decoded() == (0, 0):
+            self._fail(
+                f"{self._path}: no video or audio libVLC can decode (not a film, or unknown codec)"
+            )
             return
         self._playhead.pause()
         self._playhead.seek(self._duration)
         self._set_state(PlayerState.ENDED)
         self.position_jumped.emit(self._duration)
 
+    def _check_video(self) -> None:
+        """A video stream with no decoded picture is a codec libVLC lacks (it plays sound only)."""
+        if self._mp is None or self._state not in (PlayerState.PLAYING, PlayerState.PAUSED):
+            return
+        has_video = bool(_tracks(self._mp.video_get_track_description()))
+        if has_video and self._decoded()[0] == 0:
+            self._fail(f"{self._path}: libVLC cannot decode its video (unsupported codec)")
+
+    def _decoded(self) -> tuple[int, int]:
+        """(video, audio) blocks libVLC has decoded from the current media so far."""
+        stats = self._vlc.MediaStats()
+        if self._media is None or not self._media.get_stats(stats):
+            return (0, 0)
+        return (stats.decoded_video, stats.decoded_audio)
+
     def _fail(self, message: str) -> None:
+        """Report ``message`` and stop: after ``error`` the player is idle but reusable."""
+        self._video_check.stop()
+        self._mp.stop()
         self._playhead.reset()
         self._set_state(PlayerState.ERROR)
         self.error.emit(message)
@@ -222,9 +247,9 @@ class VLCPlayer(Player):
             self._path = Path(path)
         if old is not None:
             old.release()
+        self._video_check.stop()
         self._playhead.reset()
         self._pending_seek = None
-        self._streams = 0
         self._duration = 0.0
         self.duration_changed.emit(0.0)
         self._set_state(PlayerState.STOPPED)
@@ -380,6 +405,7 @@ class VLCPlayer(Player):
         """Stop, then release player, media, instance: the only order that never hangs."""
         if self._mp is None:
             return
+        self._video_check.stop()
         mp, self._mp = self._mp, None  # queued events arriving later see None and do nothing
         self._generation += 1
         mp.stop()
