@@ -6,7 +6,9 @@ Every wait is bounded: a libVLC that hangs fails the test instead of stalling th
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -238,6 +240,100 @@ def test_close_in_safe_order_does_not_hang():
         )
     assert done.returncode == 0, done.stderr
     assert "closed" in done.stdout
+
+
+EMBED_SCRIPT = textwrap.dedent(
+    """
+    import json
+    import sys
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QWidget
+    from companion.player.vlc_player import VLCPlayer
+
+    app = QApplication([])
+    window = QWidget()
+    window.resize(320, 240)
+    window.setStyleSheet("background: black")
+    window.show()
+
+
+    def wait(ms):
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+
+    def grab(name):
+        image = QGuiApplication.primaryScreen().grabWindow(int(window.winId())).toImage()
+        image.save(f"{sys.argv[2]}/{name}.png")
+        return image
+
+
+    def brightness(image):
+        points = [(x, y) for x in range(0, image.width(), 8) for y in range(0, image.height(), 8)]
+        return sum(image.pixelColor(x, y).value() for x, y in points) / len(points)
+
+
+    def changed(a, b):
+        return sum(
+            a.pixel(x, y) != b.pixel(x, y) for x in range(0, 320, 2) for y in range(0, 240, 2)
+        )
+
+
+    wait(200)
+    black = grab("before")
+    player = VLCPlayer(("--aout=dummy",))
+    player.set_video_window(int(window.winId()))
+    player.load(sys.argv[1])
+    player.play()
+    wait(800)
+    player.seek(5.0)
+    wait(400)
+    player.pause()
+    wait(500)
+    frame = grab("paused")
+    paused_at = player.position()
+    player.set_marquee("WHEDON: a line on the video")
+    wait(700)
+    marquee = grab("marquee")
+    player.seek(2.0)
+    wait(700)
+    moved = grab("seeked")
+    print(json.dumps({
+        "black": brightness(black),
+        "frame": brightness(frame),
+        "paused_at": paused_at,
+        "marquee_pixels": changed(frame, marquee),
+        "seek_pixels": changed(marquee, moved),
+        "after_seek": player.position(),
+    }))
+    player.close()
+    """
+)
+
+
+@pytest.mark.x11
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run")
+def test_video_is_drawn_into_a_real_x11_window(tmp_path, test_clip):
+    """libVLC's own X11 output embedded in a Qt window under Xvfb, checked by reading pixels."""
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+    done = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, "-c", EMBED_SCRIPT, str(test_clip), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["black"] < 10  # the empty pane is black...
+    assert seen["frame"] > 60  # ...and shows the clip once playing
+    assert 5.0 < seen["paused_at"] < 6.0
+    assert seen["marquee_pixels"] > 100  # the marquee text appeared over the paused frame
+    assert seen["seek_pixels"] > 1000  # a seek while paused shows the new frame
+    assert seen["after_seek"] == pytest.approx(2.0, abs=0.3)
 
 
 def test_closed_player_refuses_calls(qtbot):

@@ -92,19 +92,28 @@ def test_repeated_equal_reports_are_no_news(head, clock):
     assert head.position() == pytest.approx(2.2)
 
 
-def test_pause_freezes_and_a_paused_report_is_taken_exactly(head, clock):
+def test_pause_freezes_and_ignores_the_stale_paused_report(head, clock):
     head.play()
     head.observe(7.0)
     clock.advance(0.2)
     head.pause()
     assert head.position() == pytest.approx(7.2)
     clock.advance(3)
+    head.observe(7.05)  # libVLC keeps its last 250 ms step while paused: not news
     assert head.position() == pytest.approx(7.2)
-    head.observe(7.1)  # the backend's exact pause point: paused, so correcting back is right
-    assert head.position() == 7.1
     head.play()
     clock.advance(0.5)
-    assert head.position() == pytest.approx(7.6)
+    assert head.position() == pytest.approx(7.7)
+
+
+def test_seek_while_paused_takes_the_backends_landing(head, clock):
+    head.observe(7.0)
+    head.seek(3.0)
+    assert head.position() == 3.0
+    head.observe(3.04)  # where the backend actually landed
+    assert head.position() == 3.04
+    clock.advance(2)
+    assert head.position() == 3.04
 
 
 def test_seek_snaps_exactly_and_ignores_reports_from_before_it(head, clock):
@@ -120,6 +129,16 @@ def test_seek_snaps_exactly_and_ignores_reports_from_before_it(head, clock):
     head.observe(20.0)  # seek applied
     clock.advance(0.1)
     assert head.position() == pytest.approx(20.1)
+
+
+def test_pause_soon_after_a_seek_keeps_the_estimate(head, clock):
+    head.play()
+    head.seek(5.0)
+    clock.advance(0.5)  # nobody polled while the backend played on from 5.0
+    head.pause()
+    clock.advance(0.5)
+    head.observe(5.19)  # the backend's stale step, within the seek's tolerance
+    assert head.position() == pytest.approx(5.5)
 
 
 def test_backward_seek_is_allowed_while_playing(head, clock):
@@ -160,5 +179,6 @@ def test_reset_returns_to_a_stopped_zero(head, clock):
     head.reset()
     assert not head.playing
     assert head.position() == 0.0
+    head.play()
     head.observe(9.0)  # same value as before the reset is news for the new media
     assert head.position() == 9.0

@@ -70,6 +70,8 @@ class Playhead:
             if settling and abs(reported - self._seek_target) > self._stale_gap:
                 return  # the backend has not applied the seek yet
             self._seek_target = None
+        elif not self._playing:
+            return  # libVLC does not refresh its time on pause: a report now is a step stale
         self._anchor_pos = reported
         self._anchor_t = self._now()
         if not self._playing:
@@ -82,10 +84,11 @@ class Playhead:
             self._playing = True
 
     def pause(self) -> None:
-        """Freeze where the viewer saw it stop; a later report while paused corrects it exactly."""
+        """Freeze where the viewer saw it stop (within a frame; libVLC's own figure lags a step)."""
         if self._playing:
             self._snap(self.position())
             self._playing = False
+            self._seek_target = None  # the seek is behind us: the frozen estimate is the truth
 
     def seek(self, target: float) -> None:
         self._snap(target)
