@@ -10,6 +10,8 @@ its scene, on whatever release the commentary was aligned to.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -28,6 +30,7 @@ from companion.timing import track_map
 from companion.transcript import (
     Transcript,
     TranscriptError,
+    normalise,
     normalised_words,
     parse,
     phrase_words,
@@ -139,31 +142,33 @@ def line_time(cues: Sequence[Cue], line: str, occurrence: int = 1) -> float | No
 
 
 class _Words:
-    """A run of normalised words, each pointing back to where it came from, searchable by phrase."""
+    """A run of normalised words, each pointing back to where it came from, searchable by phrase.
+
+    Phrases are compared as letters and digits only, at word boundaries, so however a line is
+    split into words ("him 'sir'", "wasn 't", "Elf man") it still meets itself.
+    """
 
     def __init__(self, words: Sequence[tuple[str, int]]) -> None:
-        self.tokens = [w for w, _ in words]
         self.refs = [r for _, r in words]
-        self.starts: dict[str, list[int]] = {}
-        for i, token in enumerate(self.tokens):
-            self.starts.setdefault(token, []).append(i)
+        self.offsets = list(itertools.accumulate((len(w) for w, _ in words), initial=0))
+        self.text = "".join(w for w, _ in words)
+        self.boundaries = set(self.offsets)
 
     def find(self, phrase: str) -> list[int]:
         """The reference of the first word of every match of ``phrase``, in order."""
-        wanted = phrase_words(phrase)
-        size = len(wanted)
-        if not size:
-            return []
-        return [
-            self.refs[i]
-            for i in self.starts.get(wanted[0], ())
-            if self.tokens[i : i + size] == wanted
-        ]
+        needle = normalise(phrase)
+        hits, at = [], self.text.find(needle) if needle else -1
+        while at >= 0:
+            if at in self.boundaries and at + len(needle) in self.boundaries:
+                hits.append(self.refs[bisect.bisect_right(self.offsets, at) - 1])
+            at = self.text.find(needle, at + 1)
+        return hits
 
 
 class _CueWords(_Words):
     def __init__(self, cues: Sequence[Cue]) -> None:
-        super().__init__([(w, i) for i, cue in enumerate(cues) for w in phrase_words(cue.text)])
+        words = ((normalise(w), i) for i, cue in enumerate(cues) for w in cue.text.split())
+        super().__init__([(w, i) for w, i in words if w])
         self.cues = cues
 
     def line_time(self, line: str, occurrence: int) -> float | None:
