@@ -33,7 +33,6 @@ from companion.transcript import (
     normalise,
     normalised_words,
     parse,
-    phrase_words,
     read_ocr_table,
     read_source,
 )
