@@ -121,14 +121,17 @@ def _segment(segs: dict[int, _Seg], n: int) -> _Seg:
 
 
 def _write_segments(store: Store, track_id: str, rows: dict[int, dict]) -> None:
-    if not rows:
-        return
-    columns = sorted({c for values in rows.values() for c in values})
-    store.db.conn.executemany(
-        f"UPDATE segments SET {', '.join(f'{c} = ?' for c in columns)} "
-        "WHERE track_id = ? AND n = ?",
-        [[values[c] for c in columns] + [track_id, n] for n, values in rows.items()],
-    )
+    """One executemany per set of columns: an edit often writes the same columns everywhere."""
+    by_columns: dict[tuple, list] = {}
+    for n, values in rows.items():
+        columns = tuple(sorted(values))
+        by_columns.setdefault(columns, []).append([values[c] for c in columns] + [track_id, n])
+    for columns, params in by_columns.items():
+        store.db.conn.executemany(
+            f"UPDATE segments SET {', '.join(f'{c} = ?' for c in columns)} "
+            "WHERE track_id = ? AND n = ?",
+            params,
+        )
 
 
 def _write_anchors(store: Store, track_id: str, anchors: list[list]) -> None:
@@ -276,17 +279,25 @@ def _edge_label(n: int, edge: Edge) -> str:
     return f"segment {n}" if edge == "start" else f"end of segment {n}"
 
 
+def _pin_edge(segs: dict[int, _Seg], n: int, edge: Edge, t: float) -> dict[int, dict]:
+    """Pin one edge at ``t``, with the neighbour's edge on the same boundary if it is pinned.
+
+    Neighbouring segments share a boundary (one word position): two pins there at different
+    times would give the time map two values for one word, so they always move together.
+    """
+    _segment(segs, n)
+    changes = {n: {f"{edge}_s": t, f"{edge}_pinned": 1}}
+    other, other_edge = (n - 1, "end") if edge == "start" else (n + 1, "start")
+    if other in segs and segs[other].values[f"{other_edge}_pinned"]:
+        changes[other] = {f"{other_edge}_s": t}
+    return changes
+
+
 def set_time(store: Store, track_id: str, n: int, t: float, edge: Edge = "start") -> Edit:
     """Pin a segment's start (or end) at ``t``, e.g. at the playhead."""
     t = _film_time(t, _runtime(store, track_id))
-
-    def change(segs: dict[int, _Seg]) -> dict[int, dict]:
-        _segment(segs, n)
-        return {n: {f"{edge}_s": t, f"{edge}_pinned": 1}}
-
-    return _record(
-        store, track_id, "pin", f"Pin {_edge_label(n, edge)} at {format_time(t)}", change
-    )
+    label = f"Pin {_edge_label(n, edge)} at {format_time(t)}"
+    return _record(store, track_id, "pin", label, lambda segs: _pin_edge(segs, n, edge, t))
 
 
 def nudge(store: Store, track_id: str, n: int, delta: float, edge: Edge = "start") -> Edit:
@@ -295,7 +306,7 @@ def nudge(store: Store, track_id: str, n: int, delta: float, edge: Edge = "start
 
     def change(segs: dict[int, _Seg]) -> dict[int, dict]:
         t = _film_time(_segment(segs, n).values[f"{edge}_s"] + delta, runtime)
-        return {n: {f"{edge}_s": t, f"{edge}_pinned": 1}}
+        return _pin_edge(segs, n, edge, t)
 
     sign = "+" if delta >= 0 else "−"
     label = f"Nudge {_edge_label(n, edge)} {sign}{abs(delta):g} s"
@@ -319,10 +330,7 @@ def move_boundary(store: Store, track_id: str, n: int, t: float) -> Edit:
                 f"segment {n} can start only between {format_time(low)} and "
                 f"{format_time(high)} (its neighbours' edges)"
             )
-        changes = {n: {"start_s": t, "start_pinned": 1}}
-        if n - 1 in segs and segs[n - 1].values["end_pinned"]:
-            changes[n - 1] = {"end_s": t}
-        return changes
+        return _pin_edge(segs, n, "start", t)
 
     return _record(
         store, track_id, "move", f"Move start of segment {n} to {format_time(t)}", change

@@ -1,0 +1,237 @@
+"""Fixing timings from the command line: pin, nudge, shift, scale, undo/redo, import/export.
+
+Every command is one edit through :mod:`companion.edits`, committed before the command prints
+anything: a printed line is an edit that is safe on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from companion import edits, exports
+from companion.cli.core import track_option
+from companion.cli.group import TIME, emit, json_option, main, open_store
+
+end_option = click.option("--end", "at_end", is_flag=True, help="Change the segment's end.")
+
+
+def _track(ctx: click.Context, track_id: str | None) -> str:
+    return open_store(ctx).track(track_id)["id"]
+
+
+def _report(edit: edits.Edit, as_json: bool, verb: str = "") -> None:
+    emit(as_json, asdict(edit), lambda: f"{verb}{edit.label}  (edit {edit.id})")
+
+
+class SegmentRange(click.ParamType):
+    """``A-B`` (or a single ``A``): segments A to B inclusive."""
+
+    name = "A-B"
+
+    def convert(self, value, param, ctx) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        first, _, last = str(value).partition("-")
+        try:
+            bounds = (int(first), int(last or first))
+        except ValueError:
+            self.fail(f"{value!r}: use A-B, e.g. 40-55", param, ctx)
+        if bounds[0] > bounds[1]:
+            self.fail(f"{value!r}: the first segment must come before the last", param, ctx)
+        return bounds
+
+
+@main.command()
+@click.argument("segment", type=int)
+@click.argument("time", type=TIME)
+@end_option
+@track_option
+@json_option
+@click.pass_context
+def pin(
+    ctx: click.Context,
+    segment: int,
+    time: float,
+    at_end: bool,
+    track_id: str | None,
+    as_json: bool,
+) -> None:
+    """Pin SEGMENT's start (or --end) at TIME; the segments around it follow."""
+    store = open_store(ctx)
+    edge = "end" if at_end else "start"
+    _report(edits.set_time(store, _track(ctx, track_id), segment, time, edge), as_json)
+
+
+@main.command()
+@click.argument("segment", type=int)
+@click.option("--start", "edge", flag_value="start", help="Unpin only the start.")
+@click.option("--end", "edge", flag_value="end", help="Unpin only the end.")
+@track_option
+@json_option
+@click.pass_context
+def unpin(
+    ctx: click.Context, segment: int, edge: str | None, track_id: str | None, as_json: bool
+) -> None:
+    """Let SEGMENT follow the machine's timing again (both edges, or one)."""
+    store = open_store(ctx)
+    edges = (edge,) if edge else ("start", "end")
+    _report(edits.unpin(store, _track(ctx, track_id), segment, edges), as_json)
+
+
+@main.command()
+@click.argument("segment", type=int)
+@click.argument("seconds", type=float)
+@end_option
+@track_option
+@json_option
+@click.pass_context
+def nudge(
+    ctx: click.Context,
+    segment: int,
+    seconds: float,
+    at_end: bool,
+    track_id: str | None,
+    as_json: bool,
+) -> None:
+    """Move SEGMENT's start (or --end) by SECONDS (e.g. -- -0.1) and pin it there."""
+    store = open_store(ctx)
+    edge = "end" if at_end else "start"
+    _report(edits.nudge(store, _track(ctx, track_id), segment, seconds, edge), as_json)
+
+
+@main.command()
+@click.argument("segment", type=int)
+@track_option
+@json_option
+@click.pass_context
+def revert(ctx: click.Context, segment: int, track_id: str | None, as_json: bool) -> None:
+    """Put SEGMENT back at its estimated or anchored time (drops its pins)."""
+    store = open_store(ctx)
+    _report(edits.revert(store, _track(ctx, track_id), segment), as_json)
+
+
+@main.command()
+@click.argument("seconds", type=float)
+@click.option("--from", "from_s", type=TIME, help="Only segments starting at or after TIME.")
+@click.option("--segments", "segments", type=SegmentRange(), help="Only segments A-B.")
+@track_option
+@json_option
+@click.pass_context
+def shift(
+    ctx: click.Context,
+    seconds: float,
+    from_s: float | None,
+    segments: tuple[int, int] | None,
+    track_id: str | None,
+    as_json: bool,
+) -> None:
+    """Move timings by SECONDS (negative: earlier; write `shift -- -2.5`).
+
+    The whole track by default (for a release with a longer or shorter opening); with --from or
+    --segments, only those segments, which are then pinned.
+    """
+    store = open_store(ctx)
+    edit = edits.shift(store, _track(ctx, track_id), seconds, from_s=from_s, segments=segments)
+    _report(edit, as_json)
+
+
+@main.command()
+@click.argument("factor", required=False, type=float)
+@click.option("--fps", help="FROM:TO frame rates, e.g. 25:23.976 (timings made on a PAL copy).")
+@track_option
+@json_option
+@click.pass_context
+def scale(
+    ctx: click.Context,
+    factor: float | None,
+    fps: str | None,
+    track_id: str | None,
+    as_json: bool,
+) -> None:
+    """Stretch the whole track's timings by FACTOR, or between frame rates with --fps."""
+    if (factor is None) == (fps is None):
+        raise click.UsageError("give either FACTOR or --fps FROM:TO")
+    store = open_store(ctx)
+    label = None
+    if fps:
+        factor = edits.fps_factor(fps)
+        label = f"Scale all from {fps.replace(':', ' to ')} fps"
+    _report(edits.scale(store, _track(ctx, track_id), factor, label), as_json)
+
+
+@main.command()
+@track_option
+@json_option
+@click.pass_context
+def undo(ctx: click.Context, track_id: str | None, as_json: bool) -> None:
+    """Undo the last edit."""
+    store = open_store(ctx)
+    _report(edits.undo(store, _track(ctx, track_id)), as_json, "Undid: ")
+
+
+@main.command()
+@track_option
+@json_option
+@click.pass_context
+def redo(ctx: click.Context, track_id: str | None, as_json: bool) -> None:
+    """Redo the last undone edit."""
+    store = open_store(ctx)
+    _report(edits.redo(store, _track(ctx, track_id)), as_json, "Redid: ")
+
+
+@main.command()
+@track_option
+@json_option
+@click.pass_context
+def history(ctx: click.Context, track_id: str | None, as_json: bool) -> None:
+    """The timing edits made so far, oldest first (undone ones marked)."""
+    store = open_store(ctx)
+    rows = edits.history(store, _track(ctx, track_id))
+    emit(
+        as_json,
+        [asdict(e) for e in rows],
+        lambda: (
+            "\n".join(
+                f"{e.id:>5}  {e.created_at[:19].replace('T', ' ')}  "
+                f"{'undone ' if e.state == 'undone' else '       '}{e.label}"
+                for e in rows
+            )
+            or "no edits yet"
+        ),
+    )
+
+
+@main.command(name="export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(exports.FORMATS), help="Default: from FILE.")
+@track_option
+@click.pass_context
+def export_cmd(ctx: click.Context, file: Path, fmt: str | None, track_id: str | None) -> None:
+    """Write the timings (json, csv) or the commentary as subtitles (srt, vtt) to FILE."""
+    store = open_store(ctx)
+    fmt = exports.export_file(store, _track(ctx, track_id), file, fmt)
+    click.echo(f"Wrote {file} ({fmt})")
+
+
+@main.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(exports.IMPORT_FORMATS))
+@json_option
+@click.pass_context
+def import_cmd(ctx: click.Context, file: Path, fmt: str | None, as_json: bool) -> None:
+    """Apply a timing file (json, csv) as one undoable edit; checks all of it first."""
+    store = open_store(ctx)
+    table, edit = exports.import_file(store, file, fmt)
+    data = {"file": str(file), "track": table.track, "edit": asdict(edit) if edit else None}
+    emit(
+        as_json,
+        data,
+        lambda: (
+            f"{edit.label} ({len(table.entries)} segments; edit {edit.id})"
+            if edit
+            else f"{file}: timings already match; nothing to import"
+        ),
+    )
