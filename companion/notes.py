@@ -74,7 +74,7 @@ def add_pack(store: Store, path: Path | str, cues: Sequence[Cue] | None = None) 
     kept as it is, so its alignment and the user's timing edits survive.
     """
     pack = load_pack(path)
-    parsed = [(track, _parse_track(track)) for track in pack.tracks]
+    parsed = read_tracks(pack)
     with store.transaction():
         _ensure_film(store, pack)
         track_ids = tuple(_ensure_track(store, pack.film.id, t, tr) for t, tr in parsed)
@@ -273,12 +273,18 @@ class _TranscriptWords(_Words):
         return None
 
 
-def _parse_track(track: PackTrack) -> Transcript:
-    try:
-        ocr = read_ocr_table(track.ocr_table) if track.ocr_table else []
-        return parse(read_source(track.transcript), ocr)
-    except TranscriptError as exc:
-        raise PackError([str(exc)]) from None
+def read_tracks(pack: Pack) -> list[tuple[PackTrack, Transcript]]:
+    """The pack's commentary transcripts, parsed; PackError names every one that can't be."""
+    parsed, problems = [], []
+    for track in pack.tracks:
+        try:
+            ocr = read_ocr_table(track.ocr_table) if track.ocr_table else []
+            parsed.append((track, parse(read_source(track.transcript), ocr)))
+        except TranscriptError as exc:
+            problems.append(f"{pack.path}: commentary {track.id!r}: {exc}")
+    if problems:
+        raise PackError(problems)
+    return parsed
 
 
 def _ensure_film(store: Store, pack: Pack) -> None:

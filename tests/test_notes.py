@@ -235,9 +235,11 @@ def test_broken_transcript_adds_nothing(store, tmp_path):
     (tmp_path / "commentary.txt").write_bytes(b"\xff\xfe\x00binary")
     text = (HARBOUR / "notes.toml").read_text(encoding="utf-8")
     (tmp_path / "notes.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(PackError, match=r"commentary\.txt"):
+    with pytest.raises(PackError, match=r"commentary 'morrow': .*commentary\.txt: not a text file"):
         add_pack(store, tmp_path / "notes.toml")
     assert [f["id"] for f in store.films()] == [FILM]
+    checked = run_companion("pack", "check", str(tmp_path / "notes.toml"))
+    assert checked.returncode == 2 and "commentary.txt: not a text file" in checked.stderr
 
 
 def test_adding_a_pack_again_replaces_its_notes_and_keeps_the_track(store):

@@ -10,7 +10,7 @@ import click
 from companion.cli.core import note_json
 from companion.cli.group import emit, json_option, main, open_store
 from companion.model import Note
-from companion.notes import NotesError, add_pack, line_time
+from companion.notes import NotesError, add_pack, line_time, read_tracks
 from companion.packs import NOTE_KINDS, load_pack
 from companion.subtitles import Cue, SubtitleError, load_cues
 from companion.timecode import format_time
@@ -70,11 +70,14 @@ def pack() -> None:
 @subtitles_option
 @json_option
 def pack_check(path: Path, subtitles: Path | None, as_json: bool) -> None:
-    """Validate the pack at PATH without importing it; with --subtitles, try its film lines.
+    """Validate the pack at PATH (and read its transcripts) without importing it.
+
+    With --subtitles, also look up its film lines in them.
 
     Exit code 2 when the pack is invalid, 1 when a film line is not in the subtitles.
     """
     loaded = load_pack(path)
+    read_tracks(loaded)
     missing = []
     if subtitles is not None:
         cues = _cues(subtitles)
