@@ -70,8 +70,9 @@ def add_pack(store: Store, path: Path | str, cues: Sequence[Cue] | None = None) 
     """Import a pack: its film if new, its commentary tracks, its notes placed on the clock.
 
     All or nothing: a pack that fails validation or import leaves the database as it was. Adding
-    the same pack again replaces its notes; a commentary track whose transcript is unchanged is
-    kept as it is, so its alignment and the user's timing edits survive.
+    the same pack again replaces its notes; its commentary tracks are kept as they are (with
+    their alignment and the user's timing edits), and a different transcript under a stored
+    track's id is refused.
     """
     pack = load_pack(path)
     parsed = read_tracks(pack)
@@ -314,13 +315,22 @@ def _ensure_film(store: Store, pack: Pack) -> None:
 
 
 def _ensure_track(store: Store, film_id: str, track: PackTrack, transcript: Transcript) -> str:
+    """Add the track, or keep the stored one if it has the same transcript.
+
+    A different transcript under the same id is refused rather than replaced: replacing would
+    throw away the track's alignment and the user's timing edits.
+    """
     track_id = f"{film_id}/{track.id}"
     rows = list(store.db["tracks"].rows_where("id = ?", [track_id]))
-    if rows and rows[0]["source_sha256"] == source_sha256(transcript.source):
-        return track_id
+    if rows:
+        if rows[0]["source_sha256"] == source_sha256(transcript.source):
+            return track_id
+        raise NotesError(
+            f"{track.transcript}: commentary {track_id} is already in the database with a "
+            "different transcript; give the new one another id"
+        )
     ocr_rows = read_ocr_table(track.ocr_table) if track.ocr_table else []
-    meta = {**asdict(track), "ocr_rows": ocr_rows}
-    return add_track(store, film_id, meta, transcript)
+    return add_track(store, film_id, {**asdict(track), "ocr_rows": ocr_rows}, transcript)
 
 
 def _replace_notes(store: Store, pack: Pack) -> None:

@@ -242,6 +242,18 @@ def test_broken_transcript_adds_nothing(store, tmp_path):
     assert checked.returncode == 2 and "commentary.txt: not a text file" in checked.stderr
 
 
+def test_a_different_transcript_never_replaces_a_stored_track(store, tmp_path):
+    add_pack(store, HARBOUR / "notes.toml")
+    segments = store.segments("harbour_lights/morrow")
+    (tmp_path / "notes.toml").write_text((HARBOUR / "notes.toml").read_text(encoding="utf-8"))
+    (tmp_path / "commentary.txt").write_text(
+        (HARBOUR / "commentary.txt").read_text(encoding="utf-8") + " One more thing ."
+    )
+    with pytest.raises(NotesError, match="already in the database with a different transcript"):
+        add_pack(store, tmp_path / "notes.toml")
+    assert store.segments("harbour_lights/morrow") == segments
+
+
 def test_adding_a_pack_again_replaces_its_notes_and_keeps_the_track(store):
     first = add_pack(store, HARBOUR / "notes.toml")
     track = store.track("harbour_lights/morrow")

@@ -38,7 +38,11 @@ def notes(ctx: click.Context, kind: str | None, film_id: str | None, as_json: bo
     """List the film's trivia and corrections with their times and sources."""
     store = open_store(ctx)
     rows = store.notes(store.film(film_id)["id"], kind)
-    emit(as_json, [note_json(n) for n in rows], lambda: "\n\n".join(map(_note_text, rows)))
+    emit(
+        as_json,
+        [note_json(n) for n in rows],
+        lambda: "\n\n".join(map(_note_text, rows)) or "no notes",
+    )
     for note in rows:
         if note.start_s is None:
             warning = note.placement.get("warning", "placement not found")
