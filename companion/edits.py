@@ -179,7 +179,6 @@ def _record(
         if clock is not None:
             after_anchors = [[w, clock(t), s, src] for w, t, s, src in before_anchors]
             after_span = [clock(t) for t in before_span]
-            _check_inside([a[1] for a in after_anchors] + after_span, runtime)
         if anchors is not None:
             after_anchors = anchors
         check_pins(segs, pins, runtime)
@@ -253,15 +252,6 @@ def check_pins(segs: dict[int, _Seg], changes: dict[int, dict], runtime: float) 
                 f"pinned {e0} at {format_time(t0)}: segments must stay in order "
                 "(unpin or move that one first)"
             )
-
-
-def _check_inside(times: list[float], runtime: float) -> None:
-    outside = [t for t in times if not 0 <= t <= runtime]
-    if outside:
-        raise EditError(
-            f"that would move timings to {format_time(outside[0])}, outside the film "
-            f"(00:00:00.000 to {format_time(runtime)})"
-        )
 
 
 def _film_time(t: float, runtime: float) -> float:
@@ -483,7 +473,6 @@ def apply_timings(
         for n, (start, end, start_pinned, end_pinned) in entries.items():
             _segment(segs, n)
             for edge, t, pinned in (("start", start, start_pinned), ("end", end, end_pinned)):
-                _film_time(t, runtime)
                 out.setdefault(n, {})[f"{edge}_pinned"] = int(pinned)
                 if pinned:
                     out[n][f"{edge}_s"] = t

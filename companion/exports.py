@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pysubs2
 
-from companion import edits
-from companion.errors import CompanionError
+from companion import edits, timingfile
 from companion.store import Store
 from companion.timecode import TimecodeError, format_time, parse_time
+from companion.timingfile import TimingFileError
 
 CSV_MAGIC = "# companion-timings csv v1"
 CSV_COLUMNS = (
@@ -39,10 +39,6 @@ IMPORT_FORMATS = ("json", "csv")
 CUE_LINE_CHARS = 42  # the usual subtitle line length
 CUE_LINES = 2
 TEXT_WORDS = 8  # words of each segment shown in a CSV row, for people editing it
-
-
-class TimingFileError(CompanionError):
-    """A timing file that cannot be imported; the message lists every problem found."""
 
 
 @dataclass(frozen=True)
@@ -86,9 +82,7 @@ def export_text(store: Store, track_id: str, fmt: str) -> str:
     if fmt == "csv":
         return csv_text(store, track_id)
     if fmt == "json":
-        from companion import timingfile
-
-        return timingfile.dumps(store, track_id)
+        return timingfile.dumps(timingfile.track_document(store, track_id))
     return subtitle_text(store, track_id, fmt)
 
 
@@ -143,12 +137,12 @@ def subtitle_text(store: Store, track_id: str, fmt: str) -> str:
         start, end = max(seg.start_s, 0.0), seg.end_s
         if end <= start:
             continue
-        cues = textwrap.wrap(seg.text, CUE_LINE_CHARS * CUE_LINES, break_long_words=False)
+        cues = _wrap(seg.text, CUE_LINE_CHARS * CUE_LINES)
         total = sum(len(c) for c in cues)
         t = start
         for cue in cues:
             t_end = t + (end - start) * len(cue) / total
-            text = "\\N".join(textwrap.wrap(cue, CUE_LINE_CHARS, break_long_words=False))
+            text = "\\N".join(_wrap(cue, CUE_LINE_CHARS))
             subs.events.append(
                 pysubs2.SSAEvent(start=round(t * 1000), end=round(t_end * 1000), text=text)
             )
@@ -156,26 +150,49 @@ def subtitle_text(store: Store, track_id: str, fmt: str) -> str:
     return subs.to_string(fmt)
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters, cut only between words (a word is never split)."""
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
 # import ---------------------------------------------------------------------------------------
 
 
-def read_table(path: Path, fmt: str | None = None) -> TimingTable:
-    """Parse a json/csv timing file; every problem of form is reported at once."""
+def read_table(path: Path, fmt: str | None = None) -> tuple[TimingTable, list[str]]:
+    """Parse a json/csv timing file: the entries that parsed, and a line per one that did not.
+
+    A file whose header can't be read raises at once: nothing else in it can be trusted.
+    """
     fmt = file_format(path, fmt, IMPORT_FORMATS)
+    if fmt == "json":
+        return json_table(timingfile.read_timing_file(path)), []
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise TimingFileError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise TimingFileError(f"{path}: cannot read ({exc})") from None
-    if fmt == "json":
-        from companion import timingfile
-
-        return timingfile.table(text, path)
     return parse_csv(text, path)
 
 
-def parse_csv(text: str, path: Path) -> TimingTable:
+def json_table(timing: timingfile.TimingFile) -> TimingTable:
+    """A JSON timing file (read and checked for form by :mod:`companion.timingfile`)."""
+    entries = tuple(
+        TimingEntry(
+            s.id,
+            s.start_s,
+            s.end_s,
+            s.pinned in ("start", "both"),
+            s.pinned in ("end", "both"),
+            f"segments[{i}] (id {s.id})",
+        )
+        for i, s in enumerate(timing.segments)
+    )
+    anchors = [[a.word_index, a.film_s, a.score, a.source] for a in timing.anchors]
+    return TimingTable(timing.film, timing.track, timing.source_sha256, entries, anchors)
+
+
+def parse_csv(text: str, path: Path) -> tuple[TimingTable, list[str]]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != CSV_MAGIC:
         raise TimingFileError(
@@ -195,7 +212,7 @@ def parse_csv(text: str, path: Path) -> TimingTable:
     header = next(reader, None)
     if header is None or [h.strip() for h in header] != list(CSV_COLUMNS):
         problems.append(f"line {body_start + 1}: columns must be {','.join(CSV_COLUMNS)}")
-        _raise(path, problems)
+    _raise(path, problems)
     entries = []
     for offset, row in enumerate(reader, body_start + 2):
         if not any(cell.strip() for cell in row):
@@ -203,8 +220,8 @@ def parse_csv(text: str, path: Path) -> TimingTable:
         entry = _csv_entry(row, f"line {offset}", problems)
         if entry is not None:
             entries.append(entry)
-    _raise(path, problems)
-    return TimingTable(meta["film"], meta["track"], meta["source_sha256"], tuple(entries), None)
+    table = TimingTable(meta["film"], meta["track"], meta["source_sha256"], tuple(entries), None)
+    return table, problems
 
 
 def _csv_entry(row: list[str], where: str, problems: list[str]) -> TimingEntry | None:
@@ -254,7 +271,7 @@ def _raise(path: Path, problems: list[str]) -> None:
         )
 
 
-def check_table(store: Store, table: TimingTable, path: Path) -> list[str]:
+def check_table(store: Store, table: TimingTable) -> list[str]:
     """Everything that keeps ``table`` from applying to this store, one line per problem."""
     tracks = {t["id"]: t for t in store.tracks()}
     track = tracks.get(table.track)
@@ -280,21 +297,42 @@ def check_table(store: Store, table: TimingTable, path: Path) -> list[str]:
             problems.append(f"{entry.where}: segment {entry.id} appears twice")
             continue
         seen.add(entry.id)
-        for name, t in (("start", entry.start_s), ("end", entry.end_s)):
-            if not 0 <= t <= runtime:
-                problems.append(
-                    f"{entry.where}: {name} {format_time(t)} is outside the film "
-                    f"(00:00:00.000 to {format_time(runtime)})"
-                )
-        if entry.end_s <= entry.start_s:
-            problems.append(f"{entry.where}: segment {entry.id} ends before it starts")
-        if previous is not None and (entry.id < previous.id or entry.start_s < previous.end_s):
-            problems.append(
-                f"{entry.where}: segment {entry.id} starts at {format_time(entry.start_s)}, "
-                f"before segment {previous.id} ({previous.where}) ends at "
-                f"{format_time(previous.end_s)}: segments must be in order"
-            )
+        problems += _entry_problems(entry, previous, runtime)
         previous = entry
+    return problems
+
+
+def _entry_problems(entry: TimingEntry, previous: TimingEntry | None, runtime: float) -> list[str]:
+    """Pinned times inside the film, a start before its end, entries in order, and one time
+    for a boundary two segments share (machine times may run past the film's ends: they
+    are recomputed on import anyway)."""
+    problems = []
+    for name, t, pinned in (
+        ("start", entry.start_s, entry.start_pinned),
+        ("end", entry.end_s, entry.end_pinned),
+    ):
+        if pinned and not 0 <= t <= runtime:
+            problems.append(
+                f"{entry.where}: pinned {name} {format_time(t)} is outside the film "
+                f"(00:00:00.000 to {format_time(runtime)})"
+            )
+    if entry.end_s < entry.start_s:
+        problems.append(f"{entry.where}: segment {entry.id} ends before it starts")
+    if previous is None:
+        return problems
+    if entry.id < previous.id:
+        problems.append(f"{entry.where}: segment {entry.id} comes after segment {previous.id}")
+    elif entry.id == previous.id + 1 and entry.start_s != previous.end_s:
+        problems.append(
+            f"{entry.where}: segment {entry.id} starts at {format_time(entry.start_s)} but "
+            f"segment {previous.id} ({previous.where}) ends at {format_time(previous.end_s)}; "
+            "neighbours share that boundary: give both the same time"
+        )
+    elif entry.start_s < previous.end_s:
+        problems.append(
+            f"{entry.where}: segment {entry.id} starts at {format_time(entry.start_s)}, "
+            f"before segment {previous.id} ({previous.where}) ends: segments must be in order"
+        )
     return problems
 
 
@@ -302,15 +340,25 @@ def import_file(
     store: Store, path: Path, fmt: str | None = None
 ) -> tuple[TimingTable, edits.Edit | None]:
     """Check the file completely, then apply it as one edit; ``None`` when nothing changes."""
-    table = read_table(path, fmt)
-    _raise(path, check_table(store, table, path))
+    table, problems = read_table(path, fmt)
+    _raise(path, problems + check_table(store, table))
     entries = {e.id: (e.start_s, e.end_s, e.start_pinned, e.end_pinned) for e in table.entries}
+    anchors = table.anchors
+    if anchors is not None and _rounded(store, table.track) == [a[:3] for a in anchors]:
+        anchors = None  # the file's are ours, rounded to the millisecond: keep ours exact
     try:
         edit = edits.apply_timings(
-            store, table.track, entries, f"Import timings from {path.name}", table.anchors
+            store, table.track, entries, f"Import timings from {path.name}", anchors
         )
     except edits.NoChange:
         return table, None
     except edits.EditError as exc:
         raise TimingFileError(f"{path}: nothing imported: {exc}") from None
     return table, edit
+
+
+def _rounded(store: Store, track_id: str) -> list[list[float]]:
+    return [
+        [round(a.word_index, 3), round(a.film_s, 3), round(a.score, 3)]
+        for a in store.anchors(track_id)
+    ]
