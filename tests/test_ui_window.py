@@ -17,6 +17,7 @@ from companion.player.base import PlayerState
 from companion.ui.content import FilmContent, content_from_store
 from companion.ui.main_window import MainWindow
 from companion.ui.memory import clock_key
+from companion.ui.transport import SLIDER_STEPS_PER_S
 
 
 class FakeTime:
@@ -111,7 +112,7 @@ def test_scrubbing_the_slider_while_paused_updates_at_once(qtbot, window):
     target = window.content.segments[120]
     slider = window.transport.slider
     slider.setSliderDown(True)
-    slider.sliderMoved.emit(round((target.start_s + 2) * 10))
+    slider.sliderMoved.emit(round((target.start_s + 2) * SLIDER_STEPS_PER_S))
     # No event-loop turn: the seek's position_jumped re-rendered synchronously.
     assert shown(window) == target
     assert window.transport.time_label.text() == hmsish(target.start_s + 2)

@@ -3,8 +3,9 @@
 Two strips: an overview of the whole film (segments coloured by origin, note markers, where the
 detail view is) and a detail view around the playhead (ruler, anchor ticks, segment blocks with
 their numbers and first words, note bars). Click or drag either strip to seek; the wheel zooms the
-detail view around the cursor. The overview is cached as a pixmap and the widget repaints only when
-the playhead moves by a pixel, so a playing film costs a few small paints a second.
+detail view around the cursor. Everything but the playheads is cached in a pixmap (redrawn when the
+view pages on or the data changes) and the widget repaints only when a playhead moves by a pixel,
+so a playing film costs a few pixmap blits a second.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class TimelineWidget(QWidget):
         self.view_span = DEFAULT_SPAN_S
         self._longest = 0.0
         self._overview: QPixmap | None = None
+        self._background: QPixmap | None = None
+        self._background_key: tuple | None = None
         self._painted_px: tuple[int, int] | None = None
         self._drag_strip: str | None = None
 
@@ -69,6 +72,7 @@ class TimelineWidget(QWidget):
         self.view_span = min(self.view_span, self.runtime)
         self._longest = max((s.end_s - s.start_s for s in index.segments.items), default=0.0)
         self._overview = None
+        self._background = None
         self.update()
 
     def set_position(self, t: float) -> None:
@@ -115,23 +119,35 @@ class TimelineWidget(QWidget):
 
     def resizeEvent(self, event) -> None:
         self._overview = None
+        self._background = None
         super().resizeEvent(event)
 
     def paintEvent(self, _event) -> None:
+        key = (self.width(), self.height(), self.view_start, self.view_span)
+        if self._background is None or self._background_key != key:
+            self._background = self._paint_background()
+            self._background_key = key
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(style.SURFACE))
-        if self._overview is None or self._overview.size() != self.size():
-            self._overview = self._paint_overview()
-        painter.drawPixmap(0, 0, self._overview)
-        self._paint_view_marker(painter)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        self._paint_detail(painter)
+        painter.drawPixmap(0, 0, self._background)
         self._paint_playheads(painter)
         painter.end()
         self._painted_px = (
             round(self._overview_x(self.position)),
             round(self.detail_x(self.position)),
         )
+
+    def _paint_background(self) -> QPixmap:
+        """Everything but the playheads: redrawn only when the view or the data changes."""
+        pixmap = QPixmap(self.size())
+        pixmap.fill(QColor(style.SURFACE))
+        painter = QPainter(pixmap)
+        if self._overview is None or self._overview.size() != self.size():
+            self._overview = self._paint_overview()
+        painter.drawPixmap(0, 0, self._overview)
+        self._paint_view_marker(painter)
+        self._paint_detail(painter)
+        painter.end()
+        return pixmap
 
     def _paint_overview(self) -> QPixmap:
         pixmap = QPixmap(self.size())

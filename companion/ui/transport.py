@@ -23,7 +23,7 @@ from companion.player.base import PlayerState
 from companion.ui.style import hms
 
 RATES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
-SLIDER_STEPS_PER_S = 10
+SLIDER_STEPS_PER_S = 1  # finer than its pixels anyway; a coarser value repaints it less
 
 
 class TransportBar(QFrame):
