@@ -175,7 +175,7 @@ def latency(app, window) -> dict:
         changed.clear()
         window.player.play()
         crossing = time.monotonic() + lead
-        spin(app, lambda: window.now_panel.active.segment == segment, 2.0)
+        spin(app, lambda s=segment: window.now_panel.active.segment == s, 2.0)
         window.player.pause()
         hits = [t for t in changed if t >= crossing - 0.002]
         if hits:
@@ -250,11 +250,13 @@ def main() -> None:
     bare, app, clock, late = (results[m] for m in ("bare", "app", "clock", "latency"))
     print(f"Playback of a 1280x720 H.264 clip for {args.seconds:.0f} s on Xvfb (X11 video output):")
     print(
-        f"  first frame from process start: window {app['first_frame_s']:.2f} s, bare player {bare['first_frame_s']:.2f} s"
+        f"  first frame from process start: window {app['first_frame_s']:.2f} s, "
+        f"bare player {bare['first_frame_s']:.2f} s"
     )
+    extra = app["process_cpu_pct"] - bare["process_cpu_pct"]
     print(
         f"  process CPU: window {app['process_cpu_pct']:.1f} % of a core, bare player "
-        f"{bare['process_cpu_pct']:.1f} % -> the window adds {app['process_cpu_pct'] - bare['process_cpu_pct']:+.1f} %"
+        f"{bare['process_cpu_pct']:.1f} % -> the window adds {extra:+.1f} %"
     )
     print(
         f"  Qt main thread (all UI work): window {app['main_thread_cpu_pct']:.2f} %, "
@@ -269,7 +271,8 @@ def main() -> None:
     print(
         f"Panel update after a boundary ({late['boundaries']} real boundaries): median "
         f"{late['latency_ms_median']:.1f} ms, max {late['latency_ms_max']:.1f} ms; "
-        f"one re-render {late['render_ms_median']:.2f} ms median, {late['render_ms_max']:.2f} ms max"
+        f"one re-render {late['render_ms_median']:.2f} ms median, "
+        f"{late['render_ms_max']:.2f} ms max"
     )
 
 
