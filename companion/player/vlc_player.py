@@ -193,9 +193,10 @@ class VLCPlayer(Player):
             )
             return
         self._playhead.pause()
-        self._playhead.seek(self._duration)
+        end = self._duration or self._playhead.position()  # a stream may never tell its length
+        self._playhead.seek(end)
         self._set_state(PlayerState.ENDED)
-        self.position_jumped.emit(self._duration)
+        self.position_jumped.emit(end)
 
     def _check_video(self) -> None:
         """A video stream with no decoded picture is a codec libVLC lacks (it plays sound only)."""
