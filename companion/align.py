@@ -26,6 +26,7 @@ How anchors are chosen, and why:
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -36,11 +37,11 @@ from rapidfuzz import fuzz
 
 from companion.model import Anchor
 from companion.subtitles import Cue
+from companion.transcript import Transcript
 
 CONTRACTION_TAILS = {"s", "t", "re", "m", "ve", "d", "ll", "nt"}
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _NON_WORD = re.compile(r"[^a-z0-9']+")
-_LABEL_TOKEN = re.compile(r"^[A-Z][A-Z.'\-]+$")
 
 # Matching tolerances. A ratio below MIN_RATIO is a different line; short lines must be closer to
 # exact because a couple of wrong letters already make them another line.
@@ -62,37 +63,46 @@ CONTEXT_BONUS = 1.5
 RUN_BONUS = 1.0
 RUN_WORDS = 40
 RUN_SECONDS = 30.0
-DIRECTOR_LABEL = "WHEDON"
-_PUNCTUATION = {",", ".", "?", "!", "...", '"', "'", ";", "-", "--"}
 CHAIN_BAND = 96
 MERGE_GAP_S = 1.5
 MAX_CUE_TOKENS = 8
+# A subtitle line is spoken at roughly ten characters a second, after a short lead-in.
+SPOKEN_BASE_S = 0.3
+SPOKEN_CPS = 10.0
 
 
 @dataclass(frozen=True)
 class MatchWords:
-    """The transcript reduced to matchable words, each remembering its raw token index."""
+    """The transcript reduced to matchable words, each remembering its raw token span and
+    whether ingestion marked it as quoted film dialogue."""
 
-    tokens: Sequence[str]
     words: list[str]
     raw_index: list[int]
     raw_last: list[int]
+    dialogue: list[bool]
     positions: dict[str, list[int]]
     raw_count: int
 
     @classmethod
-    def from_tokens(cls, tokens: Sequence[str]) -> MatchWords:
-        words, raw_index, raw_last = normalize_tokens(tokens)
+    def from_transcript(cls, transcript: Transcript) -> MatchWords:
+        """Matchable words of a parsed transcript: OCR-corrected text, speaker labels left out."""
+        texts = ["" if w.label else w.text for w in transcript.words]
+        words, raw_index, raw_last = normalize_tokens(texts)
+        dialogue = [transcript.words[i].kind == "dialogue" for i in raw_index]
         positions: dict[str, list[int]] = defaultdict(list)
         for i, word in enumerate(words):
             positions[word].append(i)
-        return cls(tokens, words, raw_index, raw_last, dict(positions), len(tokens))
+        return cls(words, raw_index, raw_last, dialogue, dict(positions), len(texts))
 
     def raw_start(self, pos: int) -> int:
         return self.raw_index[pos]
 
     def raw_end(self, end_pos: int) -> int:
         return self.raw_last[end_pos - 1] + 1
+
+    def is_dialogue(self, start: int, end: int) -> bool:
+        """Whether ingestion marked most of words [start, end) as film dialogue."""
+        return 2 * sum(self.dialogue[start:end]) >= end - start
 
 
 @dataclass(frozen=True)
@@ -109,41 +119,50 @@ class Match:
     last_cue: int
     text: str
 
-    def anchor(self) -> Anchor:
-        return Anchor(float(self.word_start), self.film_s, round(self.weight, 3), "subtitles")
+    def anchors(self) -> tuple[Anchor, Anchor]:
+        """Where the quote starts, and where the commentary resumes once the line is spoken.
+
+        The line's spoken length is estimated from its letters (capped by the cue's duration),
+        since many files end cues late. The score is the match's evidence as a probability;
+        the end point counts for less than the start.
+        """
+        spoken = min(self.film_end_s - self.film_s, SPOKEN_BASE_S + len(self.text) / SPOKEN_CPS)
+        score = round(1.0 / (1.0 + math.exp(-self.weight)), 3)
+        return (
+            Anchor(float(self.word_start), round(self.film_s, 3), score, "subtitles"),
+            Anchor(float(self.word_end), round(self.film_s + spoken, 3), score / 2, "subtitles"),
+        )
 
 
-def normalize_tokens(tokens: Sequence[str]) -> tuple[list[str], list[int], list[int]]:
-    """Plain lowercase words of whitespace tokens, with the first and last token each came from.
+def normalize_tokens(texts: Sequence[str]) -> tuple[list[str], list[int], list[int]]:
+    """Plain lowercase words of token texts, with the first and last token each came from.
 
-    Speaker labels (``STARK :``) and sound cues (``( CHUCKLES )``) are dropped: the subtitles
-    cleaned theirs away too. A contraction tail (``'t``) joins the word before it.
+    A token's text may hold several words (an OCR fix "lam" -> "I am") or none. Sound cues
+    (``( CHUCKLES )``) are dropped, as the subtitles dropped theirs, and a contraction tail
+    (``'t``) joins the word before it.
     """
     words: list[str] = []
     raw_index: list[int] = []
     raw_last: list[int] = []
     depth = 0
-    for i, token in enumerate(tokens):
-        if token.startswith(("(", "[")) and _closes_soon(tokens, i):
-            depth = 1
-        if depth:
-            if token.endswith((")", "]")):
-                depth = 0
-            continue
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if (nxt == ":" and _LABEL_TOKEN.match(token)) or token == ":":
-            continue
-        lowered = token.translate(_APOSTROPHES).lower()
-        word = _NON_WORD.sub("", lowered)
-        if word.startswith("'") and word.strip("'") in CONTRACTION_TAILS and words:
-            words[-1] += word.strip("'")
-            raw_last[-1] = i
-            continue
-        word = word.replace("'", "")
-        if word:
-            words.append(word)
-            raw_index.append(i)
-            raw_last.append(i)
+    for i, text in enumerate(texts):
+        for token in text.split():
+            if token.startswith(("(", "[")) and _closes_soon(texts, i):
+                depth = 1
+            if depth:
+                if token.endswith((")", "]")):
+                    depth = 0
+                continue
+            word = _NON_WORD.sub("", token.translate(_APOSTROPHES).lower())
+            if word.startswith("'") and word.strip("'") in CONTRACTION_TAILS and words:
+                words[-1] += word.strip("'")
+                raw_last[-1] = i
+                continue
+            word = word.replace("'", "")
+            if word:
+                words.append(word)
+                raw_index.append(i)
+                raw_last.append(i)
     return words, raw_index, raw_last
 
 
@@ -177,7 +196,7 @@ def _lines(cues: Sequence[Cue]) -> list[_Line]:
     lines = [line for line in lines if line.words]
     merged = [
         _Line(a.cue, b.cue, a.start_s, b.end_s, a.words + b.words, f"{a.text} {b.text}")
-        for a, b in zip(lines, lines[1:], strict=False)
+        for a, b in itertools.pairwise(lines)
         if b.start_s - a.end_s <= MERGE_GAP_S and cues[a.cue].text[-1:] not in ".!?"
     ]
     return lines + merged
@@ -221,9 +240,9 @@ def _candidates(index: MatchWords, line: _Line, lo: int = 0, hi: int | None = No
         if count < needed:
             continue
         best = _verify(index, target, m, diag, cutoff)
-        if best and lo <= best[1] and (hi is None or best[2] <= hi):
-            if best[1] not in found or found[best[1]][0] < best[0]:
-                found[best[1]] = best
+        inside = best and lo <= best[1] and (hi is None or best[2] <= hi)
+        if inside and (best[1] not in found or found[best[1]][0] < best[0]):
+            found[best[1]] = best
     return sorted(found.values(), key=lambda f: f[1])
 
 
@@ -241,16 +260,6 @@ def _evidence(ratio: float, chars: int, alternatives: int, repeats: int, context
     return evidence + (CONTEXT_BONUS if context else 0.0)
 
 
-def _dialogue_context(tokens: Sequence[str], start: int, end: int) -> bool:
-    """Whether the transcript frames raw words [start, end) as a film line: a speaker label just
-    before (``STARK :``, or OCR'd ``ULTRON ' .``) or the director's resumption just after."""
-    before = list(tokens[max(0, start - 3) : start])
-    if ":" in before or before[-2:] in (["'", "."], ['"', "."]):
-        return True
-    after = [t for t in tokens[end : end + 4] if t not in _PUNCTUATION]
-    return bool(after) and after[0].startswith(DIRECTOR_LABEL)
-
-
 def _matches(
     index: MatchWords, lines: Sequence[_Line], repeats: Counter, lo: int = 0, hi: int | None = None
 ) -> list[Match]:
@@ -259,12 +268,11 @@ def _matches(
         found = _candidates(index, line, lo, hi)
         chars = sum(len(w) for w in line.words)
         for ratio, start, end in found:
-            raw_start, raw_end = index.raw_start(start), index.raw_end(end)
-            context = _dialogue_context(index.tokens, raw_start, raw_end)
+            context = index.is_dialogue(start, end)
             out.append(
                 Match(
-                    raw_start,
-                    raw_end,
+                    index.raw_start(start),
+                    index.raw_end(end),
                     line.start_s,
                     line.end_s,
                     _evidence(ratio, chars, len(found), repeats[line.words], context),
@@ -328,13 +336,13 @@ def heaviest_chain(matches: Sequence[Match]) -> list[Match]:
 
 @dataclass(frozen=True)
 class Alignment:
-    """The anchors chosen, and the cue matches they come from."""
+    """The cue matches chosen, in transcript order."""
 
     matches: list[Match]
 
     @property
     def anchors(self) -> list[Anchor]:
-        return [m.anchor() for m in self.matches]
+        return [anchor for m in self.matches for anchor in m.anchors()]
 
 
 def align(index: MatchWords, cues: Sequence[Cue]) -> Alignment:

@@ -138,7 +138,9 @@ def parse_subtitle_text(text: str, name: str = "<text>") -> list[Cue]:
     try:
         subs = pysubs2.SSAFile.from_string(text, fps=MICRODVD_DEFAULT_FPS)
     except pysubs2.FormatAutodetectionError:
-        raise SubtitleError(f"{name}: not a subtitle format we know (SRT, VTT, ASS/SSA, MicroDVD)")
+        raise SubtitleError(
+            f"{name}: not a subtitle format we know (SRT, VTT, ASS/SSA, MicroDVD)"
+        ) from None
     except (pysubs2.Pysubs2Error, ValueError, KeyError, IndexError) as exc:
         raise SubtitleError(f"{name}: unreadable subtitle file ({exc})") from exc
     cues = cues_from_subs(subs)

@@ -11,6 +11,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from companion.model import Anchor
+
+# A pin outweighs any number of anchors: the user's word is final.
+PIN_WEIGHT = 1e9
+
 
 @dataclass(frozen=True)
 class TimeMap:
@@ -34,6 +39,32 @@ class TimeMap:
             raise ValueError("a time map needs at least one point")
         positions, times = zip(*points, strict=True)
         return cls(tuple(positions), tuple(times), rate, rate)
+
+    @classmethod
+    def anchored(
+        cls,
+        pins: Sequence[tuple[float, float]],
+        anchors: Sequence[Anchor],
+        fallback_rate: float,
+    ) -> tuple[TimeMap, int] | None:
+        """The map through the user's pins and the anchors consistent with them, and how many
+        anchors it kept; None when there is neither.
+
+        Anchors that would make the map run backwards (against a pin or heavier anchors) are
+        left out by :func:`heaviest_monotone`; pins are kept exactly. Two pins on one word (a
+        segment's pinned end and the next one's pinned start, with a pause between) make the map
+        jump there: the later time sits a hair after the word. Beyond the outermost points the
+        map runs at the rate the points themselves show, so another release's speed carries on
+        past the last anchor.
+        """
+        weighted = [(w, t, PIN_WEIGHT) for w, t in _separate(pins)]
+        weighted += [(a.word_index, a.film_s, max(a.score, 1e-6)) for a in anchors]
+        chosen = [weighted[i] for i in heaviest_monotone(weighted)]
+        if not chosen:
+            return None
+        kept = sum(weight < PIN_WEIGHT for _, _, weight in chosen)
+        points = [(w, t) for w, t, _ in chosen]
+        return cls.through(points, estimate_rate(points) or fallback_rate), kept
 
     def time_at(self, position: float) -> float:
         ps, ts = self.positions, self.times
@@ -60,3 +91,68 @@ def confidence(distance_s: float, scale_s: float = 60.0) -> float:
     stretch with no anchor deserves less trust than one next to a matched film line.
     """
     return round(math.exp(-max(distance_s, 0.0) / scale_s), 3)
+
+
+def _separate(pins: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Pins with those sharing a word nudged a millionth of a word apart, in time order."""
+    out: list[tuple[float, float]] = []
+    for w, t in sorted(pins):
+        if out and w <= out[-1][0] < w + 1e-3:
+            w = out[-1][0] + 1e-6
+        out.append((w, t))
+    return out
+
+
+def estimate_rate(points: Sequence[tuple[float, float]]) -> float | None:
+    """Film seconds per transcript word across sorted ``points``; None if they can't tell."""
+    if len(points) < 2:
+        return None
+    (w0, t0), (w1, t1) = points[0], points[-1]
+    return (t1 - t0) / (w1 - w0) if w1 > w0 and t1 > t0 else None
+
+
+def heaviest_monotone(points: Sequence[tuple[float, float, float]]) -> list[int]:
+    """Indices (sorted by position) of the heaviest subset of (position, time, weight) points
+    that is strictly increasing in both position and time.
+
+    A weighted longest increasing chain in O(n log n) over a Fenwick tree of running maxima;
+    ties resolve to the earliest points, so the result is deterministic.
+    """
+    order = sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1], i))
+    ranks = {t: k + 1 for k, t in enumerate(sorted({p[1] for p in points}))}
+    tree: list[tuple[float, int]] = [(0.0, -1)] * (len(ranks) + 1)
+    best: dict[int, tuple[float, int]] = {}
+    pending: list[int] = []
+
+    def query(k: int) -> tuple[float, int]:
+        out = (0.0, -1)
+        while k > 0:
+            if tree[k][0] > out[0]:
+                out = tree[k]
+            k -= k & -k
+        return out
+
+    def publish() -> None:
+        for i in pending:
+            k = ranks[points[i][1]]
+            while k < len(tree):
+                if best[i][0] > tree[k][0]:
+                    tree[k] = (best[i][0], i)
+                k += k & -k
+        pending.clear()
+
+    for n, i in enumerate(order):
+        # Points at one position may not follow each other: publish a position only once done.
+        if n and points[i][0] != points[order[n - 1]][0]:
+            publish()
+        score, prev = query(ranks[points[i][1]] - 1)
+        best[i] = (score + points[i][2], prev)
+        pending.append(i)
+    if not best:
+        return []
+    i = max(order, key=lambda k: best[k][0])
+    chain = []
+    while i >= 0:
+        chain.append(i)
+        i = best[i][1]
+    return chain[::-1]

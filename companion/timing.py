@@ -27,32 +27,11 @@ def track_map(store: Store, track_id: str) -> tuple[TimeMap, bool]:
     """The track's time map and whether it rests on real anchors (not just the estimate)."""
     track = store.track(track_id)
     linear = TimeMap.linear(track["word_count"], track["start_s"], track["end_s"])
-    pinned = pins(store, track_id)
-    anchors = [(a.word_index, a.film_s) for a in store.anchors(track_id)]
-    points = _monotone(pinned, anchors)
-    if not points:
+    found = TimeMap.anchored(pins(store, track_id), store.anchors(track_id), linear.rate_after)
+    if found is None:
         return linear, False
-    if len(points) == 1 and not anchors:
-        return TimeMap.through(points, linear.rate_after), False
-    return TimeMap.through(points, linear.rate_after), bool(anchors)
-
-
-def _monotone(
-    fixed: list[tuple[float, float]], candidates: list[tuple[float, float]]
-) -> list[tuple[float, float]]:
-    """``fixed`` points plus the candidates that keep the whole set strictly increasing."""
-    points = sorted(fixed)
-    for p in sorted(candidates):
-        i = 0
-        while i < len(points) and points[i][0] < p[0]:
-            i += 1
-        before = points[i - 1] if i else None
-        after = points[i] if i < len(points) else None
-        if (before is None or (before[1] < p[1] and before[0] < p[0])) and (
-            after is None or (p[1] < after[1] and p[0] < after[0])
-        ):
-            points.insert(i, p)
-    return points
+    timemap, anchors_kept = found
+    return timemap, anchors_kept > 0
 
 
 def retime(store: Store, track_id: str) -> None:

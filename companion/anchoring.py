@@ -1,0 +1,152 @@
+"""Anchoring a stored commentary track on a film's subtitles: the ``align`` operation.
+
+Matching (:mod:`companion.align`) is pure; this is where its anchors replace the track's old ones
+and every unpinned timing and note follows, all at once or not at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from companion.align import Match, MatchWords, align
+from companion.errors import CompanionError
+from companion.films import track_transcript
+from companion.model import Anchor
+from companion.notes import resolve_notes
+from companion.store import Store
+from companion.subtitles import Cue
+from companion.timemap import TimeMap
+from companion.timing import retime
+from companion.transcript import Transcript
+
+# Subtitles of this film match well over a hundred lines spread over the whole commentary;
+# another film's match a handful of common phrases ("Come on.") in no consistent order.
+MIN_MATCHES = 20
+MIN_SPREAD = 0.5
+
+
+class AlignmentRejected(CompanionError):
+    """Subtitles that don't place this commentary (another film, too little in common)."""
+
+
+@dataclass(frozen=True)
+class AlignReport:
+    """What an alignment found, for the CLI and the UI to show."""
+
+    cues: int
+    anchors: int
+    dialogue_spans: int
+    dialogue_spans_matched: int
+    offset_s: float | None
+    speed: float | None
+    longest_gap: tuple[float, float]
+
+    def as_dict(self) -> dict:
+        return {
+            "cues": self.cues,
+            "anchors": self.anchors,
+            "dialogue_spans": self.dialogue_spans,
+            "dialogue_spans_matched": self.dialogue_spans_matched,
+            "dialogue_share": round(self.dialogue_spans_matched / max(self.dialogue_spans, 1), 3),
+            "offset_s": self.offset_s,
+            "speed": self.speed,
+            "longest_gap": {
+                "from_s": self.longest_gap[0],
+                "to_s": self.longest_gap[1],
+                "seconds": round(self.longest_gap[1] - self.longest_gap[0], 3),
+            },
+        }
+
+
+def align_track(
+    store: Store,
+    track_id: str,
+    cues: Sequence[Cue],
+    reference: Sequence[Anchor] = (),
+) -> AlignReport:
+    """Anchor the track on ``cues``: replace its anchors (never merge), re-time every unpinned
+    segment and re-place the notes, all in one transaction; or change nothing and raise
+    :class:`AlignmentRejected` when the subtitles don't fit this commentary.
+
+    ``reference`` anchors (the shipped timings) are what offset and speed are measured against.
+    """
+    transcript = track_transcript(store, track_id)
+    result = align(MatchWords.from_transcript(transcript), cues)
+    track = store.track(track_id)
+    spread = _spread(result.matches, track["word_count"])
+    if len(result.matches) < MIN_MATCHES or spread < MIN_SPREAD:
+        raise AlignmentRejected(
+            f"the subtitles don't fit this commentary: only {len(result.matches)} lines matched, "
+            f"over {spread:.0%} of it (need {MIN_MATCHES} lines over {MIN_SPREAD:.0%}); "
+            "are they for this film?"
+        )
+    spans = dialogue_spans(transcript)
+    matched = sum(
+        any(m.word_start < end and start < m.word_end for m in result.matches)
+        for start, end in spans
+    )
+    offset, speed = _offset_speed(result.anchors, reference)
+    with store.transaction():
+        store.replace_anchors(track_id, result.anchors)
+        retime(store, track_id)
+        resolve_notes(store, track["film_id"], cues)
+    return AlignReport(
+        len(cues),
+        len(result.matches),
+        len(spans),
+        matched,
+        offset,
+        speed,
+        _longest_gap([m.film_s for m in result.matches]),
+    )
+
+
+def dialogue_spans(transcript: Transcript) -> list[tuple[int, int]]:
+    """Word ranges [start, end) the ingestion marked as quoted film dialogue (labels included)."""
+    spans: list[tuple[int, int]] = []
+    for word in transcript.words:
+        if word.kind != "dialogue":
+            continue
+        if spans and spans[-1][1] == word.index:
+            spans[-1] = (spans[-1][0], word.index + 1)
+        else:
+            spans.append((word.index, word.index + 1))
+    return spans
+
+
+def _spread(matches: Sequence[Match], word_count: int) -> float:
+    """Share of the transcript between the first and last match."""
+    if len(matches) < 2:
+        return 0.0
+    return (matches[-1].word_start - matches[0].word_start) / max(word_count, 1)
+
+
+def _longest_gap(times: Sequence[float]) -> tuple[float, float]:
+    """The longest stretch of film between consecutive anchors (from, to)."""
+    pairs = list(itertools.pairwise(times)) or [(0.0, 0.0)]
+    start, end = max(pairs, key=lambda p: p[1] - p[0])
+    return round(start, 3), round(end, 3)
+
+
+def _offset_speed(
+    anchors: Sequence[Anchor], reference: Sequence[Anchor]
+) -> tuple[float | None, float | None]:
+    """This release's clock against the reference one: film_s = offset + speed * reference_s.
+
+    Least squares over the anchors, each compared with where the reference map puts its word;
+    a studio logo shows as an offset, a PAL release as a speed of 23.976/25.
+    """
+    found = TimeMap.anchored((), reference, 1.0)
+    if found is None or len(anchors) < 2:
+        return None, None
+    ref_map = found[0]
+    xs = [ref_map.time_at(a.word_index) for a in anchors]
+    ys = [a.film_s for a in anchors]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx <= 0:
+        return None, None
+    speed = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+    return round(my - speed * mx, 2), round(speed, 4)

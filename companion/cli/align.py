@@ -1,0 +1,52 @@
+"""``companion align``: put the commentary on the film's clock from the film's subtitles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from companion.anchoring import AlignReport, align_track
+from companion.bootstrap import timings_dir
+from companion.cli.group import emit, json_option, main, open_store
+from companion.subtitles import load_cues
+from companion.timecode import format_time
+from companion.timingfile import reference_anchors
+
+
+@main.command("align")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--track", "track_id", help="Commentary track id (default: the film's first).")
+@json_option
+@click.pass_context
+def align_command(ctx: click.Context, source: Path, track_id: str | None, as_json: bool) -> None:
+    """Anchor the commentary on SOURCE, a subtitle file or a video with a text subtitle track.
+
+    Replaces the anchors of any earlier run (and the shipped ones); pinned timings stay.
+    Nothing changes, and the exit code is 2, if the subtitles can't be read or don't fit.
+    """
+    store = open_store(ctx)
+    track = store.track(track_id)
+    cues = load_cues(source)
+    report = align_track(store, track["id"], cues, reference_anchors(timings_dir(), track["id"]))
+    emit(as_json, {"source": str(source), **report.as_dict()}, lambda: _text(report))
+
+
+def _text(report: AlignReport) -> str:
+    data = report.as_dict()
+    gap = data["longest_gap"]
+    clock = (
+        f"offset {report.offset_s:+.2f} s, speed {report.speed:.4f} (against the shipped timings)"
+        if report.speed is not None
+        else "offset and speed: no reference timings to compare with"
+    )
+    return "\n".join(
+        [
+            f"{report.anchors} subtitle lines anchored (of {report.cues} spoken lines)",
+            f"{report.dialogue_spans_matched} of {report.dialogue_spans} quoted film lines matched"
+            f" ({data['dialogue_share']:.0%})",
+            clock,
+            f"longest stretch without an anchor: {gap['seconds']:.0f} s"
+            f" ({format_time(gap['from_s'])} – {format_time(gap['to_s'])})",
+        ]
+    )

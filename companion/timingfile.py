@@ -1,0 +1,285 @@
+"""Timing files: a commentary track's anchors and segment times as a shareable JSON document.
+
+Format (``companion-timings``, version 1), one object::
+
+    {
+      "format": "companion-timings",
+      "version": 1,
+      "film": "age_of_ultron",                 # film id
+      "track": "age_of_ultron/whedon",         # commentary track id
+      "source_sha256": "<64 hex>",             # checksum of the transcript the positions index
+      "anchors": [                             # where the transcript meets the film
+        {"word": 1262.0, "time_s": 420.92, "score": 0.86}, ...
+      ],
+      "segments": [                            # every segment's timing, by its stable id
+        {"id": 1, "start_s": 0.0, "end_s": 38.5, "origin": "anchored",
+         "pinned": "none", "confidence": 0.41}, ...
+      ]
+    }
+
+``word`` is a position in the transcript's whitespace-separated words (fractions allowed);
+``time_s`` film seconds; ``score`` 0-1, how much the anchor is trusted. ``origin`` is
+``estimated``, ``anchored`` or ``pinned``; ``pinned`` says which edges the user fixed: ``none``,
+``start``, ``end`` or ``both``. Files are written with sorted keys, one entry per line and times
+rounded to the millisecond, so the same timings always give the same bytes and diff well.
+
+Reading checks everything first and names each bad entry; nothing is applied unless all of it is
+good, and a file made for another version of the transcript (checksum) is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from companion.errors import CompanionError
+from companion.model import Anchor, Segment
+from companion.store import Store
+from companion.timing import retime
+
+FORMAT = "companion-timings"
+VERSION = 1
+ORIGINS = ("estimated", "anchored", "pinned")
+PINNED = ("none", "start", "end", "both")
+MAX_SIZE = 50_000_000
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class TimingFileError(CompanionError):
+    """A timing file that can't be used; the message lists every problem with its entry."""
+
+
+@dataclass(frozen=True)
+class SegmentTiming:
+    id: int
+    start_s: float
+    end_s: float
+    origin: str
+    pinned: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class TimingFile:
+    film: str
+    track: str
+    source_sha256: str
+    anchors: tuple[Anchor, ...]
+    segments: tuple[SegmentTiming, ...]
+
+
+def file_name(track_id: str) -> str:
+    """Where a track's timings live in a timings folder: ``age_of_ultron.whedon.json``."""
+    return track_id.replace("/", ".") + ".json"
+
+
+def _round(x: float) -> float:
+    return round(float(x), 3) + 0.0  # + 0.0 turns -0.0 into 0.0: same value, same bytes
+
+
+def _pinned(seg: Segment) -> str:
+    return {(False, False): "none", (True, False): "start", (False, True): "end"}.get(
+        (seg.start_pinned, seg.end_pinned), "both"
+    )
+
+
+def track_document(store: Store, track_id: str) -> dict:
+    """The timing document of a stored track."""
+    track = store.track(track_id)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "film": track["film_id"],
+        "track": track_id,
+        "source_sha256": track["source_sha256"],
+        "anchors": [
+            {"word": _round(a.word_index), "time_s": _round(a.film_s), "score": _round(a.score)}
+            for a in store.anchors(track_id)
+        ],
+        "segments": [
+            {
+                "id": s.n,
+                "start_s": _round(s.start_s),
+                "end_s": _round(s.end_s),
+                "origin": s.origin,
+                "pinned": _pinned(s),
+                "confidence": _round(s.confidence),
+            }
+            for s in store.segments(track_id)
+        ],
+    }
+
+
+def dumps(document: dict) -> str:
+    """The canonical text of a timing document: keys sorted, one list entry per line."""
+    lines = []
+    for key in sorted(document):
+        value = document[key]
+        if isinstance(value, list):
+            rows = [json.dumps(row, sort_keys=True, ensure_ascii=False) for row in value]
+            text = "[\n  " + ",\n  ".join(rows) + "\n ]" if rows else "[]"
+        else:
+            text = json.dumps(value, ensure_ascii=False)
+        lines.append(f" {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def save_timing_file(store: Store, track_id: str, path: Path) -> None:
+    """Write the track's timings to ``path``, atomically (a crash leaves the old file)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(dumps(track_document(store, track_id)), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _number(value: object, where: str, problems: list[str], low: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        problems.append(f"{where}: must be a number")
+        return 0.0
+    if value < low:
+        problems.append(f"{where}: must be at least {low:g}")
+    return float(value)
+
+
+def _text(value: object, where: str, problems: list[str]) -> str:
+    if not isinstance(value, str) or not value:
+        problems.append(f"{where}: must be a non-empty string")
+        return ""
+    return value
+
+
+def _anchor(row: object, where: str, problems: list[str]) -> Anchor | None:
+    if not isinstance(row, dict):
+        problems.append(f"{where}: must be an object")
+        return None
+    unknown = sorted(set(row) - {"word", "time_s", "score"})
+    if unknown:
+        problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+    word = _number(row.get("word"), f"{where}.word", problems)
+    time_s = _number(row.get("time_s"), f"{where}.time_s", problems)
+    score = _number(row.get("score"), f"{where}.score", problems)
+    if score > 1:
+        problems.append(f"{where}.score: must be at most 1")
+    return Anchor(word, time_s, score, "timings")
+
+
+def _segment(row: object, where: str, problems: list[str]) -> SegmentTiming | None:
+    if not isinstance(row, dict):
+        problems.append(f"{where}: must be an object")
+        return None
+    fields = {"id", "start_s", "end_s", "origin", "pinned", "confidence"}
+    unknown = sorted(set(row) - fields)
+    if unknown:
+        problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+    seg_id = row.get("id")
+    if isinstance(seg_id, bool) or not isinstance(seg_id, int) or seg_id < 1:
+        problems.append(f"{where}.id: must be a positive integer")
+        seg_id = 0
+    start = _number(row.get("start_s"), f"{where}.start_s", problems)
+    end = _number(row.get("end_s"), f"{where}.end_s", problems)
+    if end < start:
+        problems.append(f"{where}: end_s {end:g} is before start_s {start:g}")
+    origin, pinned = row.get("origin"), row.get("pinned")
+    if origin not in ORIGINS:
+        problems.append(f"{where}.origin: must be one of {', '.join(ORIGINS)}")
+    if pinned not in PINNED:
+        problems.append(f"{where}.pinned: must be one of {', '.join(PINNED)}")
+    conf = _number(row.get("confidence"), f"{where}.confidence", problems)
+    if conf > 1:
+        problems.append(f"{where}.confidence: must be at most 1")
+    return SegmentTiming(seg_id, start, end, str(origin), str(pinned), conf)
+
+
+def parse_timing_document(data: object, name: str) -> TimingFile:
+    """A checked timing document; raises TimingFileError listing every problem."""
+    if not isinstance(data, dict):
+        raise TimingFileError(f"{name}: not a timing file (expected a JSON object)")
+    if data.get("format") != FORMAT:
+        raise TimingFileError(f"{name}: not a timing file (format is not {FORMAT!r})")
+    if data.get("version") != VERSION:
+        raise TimingFileError(
+            f"{name}: timing file version {data.get('version')!r} (this Companion reads {VERSION})"
+        )
+    problems: list[str] = []
+    film = _text(data.get("film"), "film", problems)
+    track = _text(data.get("track"), "track", problems)
+    sha = _text(data.get("source_sha256"), "source_sha256", problems)
+    if sha and not _SHA256.match(sha):
+        problems.append("source_sha256: must be 64 lowercase hex digits")
+    anchors, segments = [], []
+    for key, parse, out in (("anchors", _anchor, anchors), ("segments", _segment, segments)):
+        rows = data.get(key)
+        if not isinstance(rows, list):
+            problems.append(f"{key}: must be a list")
+            continue
+        out.extend(parse(row, f"{key}[{i}]", problems) for i, row in enumerate(rows))
+    ids = [s.id for s in segments if s]
+    if len(set(ids)) != len(ids):
+        problems.append("segments: ids must be unique")
+    if problems:
+        raise TimingFileError(f"{name}: " + "; ".join(problems))
+    return TimingFile(film, track, sha, tuple(anchors), tuple(segments))
+
+
+def read_timing_file(path: Path) -> TimingFile:
+    """Read and check a timing file (see the module docstring for the format)."""
+    try:
+        if path.stat().st_size > MAX_SIZE:
+            raise TimingFileError(f"{path}: too large for a timing file")
+        text = path.read_bytes().decode("utf-8-sig")
+        data = json.loads(text)
+    except FileNotFoundError:
+        raise TimingFileError(f"{path}: no such timing file") from None
+    except OSError as exc:
+        raise TimingFileError(f"{path}: can't read the file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise TimingFileError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise TimingFileError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    return parse_timing_document(data, str(path))
+
+
+def check_fits(store: Store, timing: TimingFile, name: str) -> None:
+    """Refuse a timing file made for another film, track or version of the transcript."""
+    track = store.track(timing.track)
+    problems = []
+    if timing.film != track["film_id"]:
+        problems.append(f"film {timing.film!r} is not the track's film {track['film_id']!r}")
+    if timing.source_sha256 != track["source_sha256"]:
+        problems.append(
+            "made for another version of the transcript (source_sha256 differs); "
+            "its word positions would land in the wrong places"
+        )
+    for i, a in enumerate(timing.anchors):
+        if a.word_index > track["word_count"]:
+            problems.append(f"anchors[{i}].word: {a.word_index:g} is past the transcript's end")
+    known = {s.n for s in store.segments(timing.track)}
+    unknown = [s.id for s in timing.segments if s.id not in known]
+    if unknown:
+        problems.append(f"segments: unknown id(s) {', '.join(map(str, unknown[:10]))}")
+    if problems:
+        raise TimingFileError(f"{name}: " + "; ".join(problems))
+
+
+def apply_timing_file(store: Store, path: Path) -> str:
+    """Load a timing file's anchors into the store: they replace the track's anchors and every
+    unpinned segment is re-timed from them; pins stay. All or nothing. Returns the track id."""
+    timing = read_timing_file(path)
+    check_fits(store, timing, str(path))
+    with store.transaction():
+        store.replace_anchors(timing.track, timing.anchors)
+        retime(store, timing.track)
+    return timing.track
+
+
+def reference_anchors(folder: Path, track_id: str) -> list[Anchor]:
+    """The shipped anchors of a track (the reference clock), or none if there is no good file."""
+    path = folder / file_name(track_id)
+    try:
+        timing = read_timing_file(path)
+    except TimingFileError:
+        return []
+    return list(timing.anchors) if timing.track == track_id else []
