@@ -15,6 +15,8 @@ from companion import edits, exports
 from companion.cli.core import track_option
 from companion.cli.group import TIME, emit, json_option, main, open_store
 
+# so `nudge 42 -0.1` and `shift -2.5` read the negative number as a number, not an option
+NEGATIVE_OK = {"ignore_unknown_options": True}
 end_option = click.option("--end", "at_end", is_flag=True, help="Change the segment's end.")
 
 
@@ -81,7 +83,7 @@ def unpin(
     _report(edits.unpin(store, _track(ctx, track_id), segment, edges), as_json)
 
 
-@main.command()
+@main.command(context_settings=NEGATIVE_OK)
 @click.argument("segment", type=int)
 @click.argument("seconds", type=float)
 @end_option
@@ -96,7 +98,7 @@ def nudge(
     track_id: str | None,
     as_json: bool,
 ) -> None:
-    """Move SEGMENT's start (or --end) by SECONDS (e.g. -- -0.1) and pin it there."""
+    """Move SEGMENT's start (or --end) by SECONDS (e.g. -0.1) and pin it there."""
     store = open_store(ctx)
     edge = "end" if at_end else "start"
     _report(edits.nudge(store, _track(ctx, track_id), segment, seconds, edge), as_json)
@@ -113,7 +115,7 @@ def revert(ctx: click.Context, segment: int, track_id: str | None, as_json: bool
     _report(edits.revert(store, _track(ctx, track_id), segment), as_json)
 
 
-@main.command()
+@main.command(context_settings=NEGATIVE_OK)
 @click.argument("seconds", type=float)
 @click.option("--from", "from_s", type=TIME, help="Only segments starting at or after TIME.")
 @click.option("--segments", "segments", type=SegmentRange(), help="Only segments A-B.")
@@ -128,7 +130,7 @@ def shift(
     track_id: str | None,
     as_json: bool,
 ) -> None:
-    """Move timings by SECONDS (negative: earlier; write `shift -- -2.5`).
+    """Move timings by SECONDS (negative: earlier).
 
     The whole track by default (for a release with a longer or shorter opening); with --from or
     --segments, only those segments, which are then pinned.
