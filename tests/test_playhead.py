@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from companion.player.playhead import Playhead
 
@@ -182,3 +184,54 @@ def test_reset_returns_to_a_stopped_zero(head, clock):
     head.play()
     head.observe(9.0)  # same value as before the reset is news for the new media
     assert head.position() == 9.0
+
+
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("wait"), st.floats(0.0, 0.5)),
+        st.tuples(st.just("report"), st.floats(-0.3, 0.3)),  # jitter around the true time
+        st.tuples(st.just("rate"), st.sampled_from([0.5, 1.0, 1.5, 2.0])),
+        st.tuples(st.just("pause"), st.none()),
+        st.tuples(st.just("play"), st.none()),
+        st.tuples(st.just("seek"), st.floats(0.0, 600.0)),
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(OPS)
+def test_never_backwards_while_playing(ops):
+    """Whatever the backend reports and however often, playing never moves the playhead back.
+
+    Only a seek jumps; while paused, the backend's landing after a seek may correct it.
+    """
+    clock = FakeTime()
+    head = Playhead(now=clock)
+    head.play()
+    truth = 0.0  # what the backend is really at, for generating plausible reports
+    last = head.position()
+    for op, arg in ops:
+        was_playing = head.playing
+        if op == "wait":
+            clock.advance(arg)
+            if head.playing:
+                truth += arg * head.rate
+        elif op == "report":
+            head.observe(max(0.0, truth + arg))
+        elif op == "rate":
+            head.set_rate(arg)
+        elif op == "pause":
+            head.pause()
+        elif op == "play":
+            head.play()
+        elif op == "seek":
+            head.seek(arg)
+            truth = arg
+            last = head.position()
+            assert last == arg
+            continue
+        now = head.position()
+        if was_playing or op == "play":
+            assert now >= last - 1e-9, (op, arg, last, now)
+        last = now
