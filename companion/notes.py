@@ -21,7 +21,7 @@ from typing import Any
 from companion.errors import CompanionError
 from companion.films import add_track, source_sha256, track_transcript
 from companion.locate import find_phrase
-from companion.model import Note, SpanKind
+from companion.model import SpanKind
 from companion.packs import Pack, PackError, PackNote, PackTrack, load_pack
 from companion.store import Store
 from companion.subtitles import Cue
@@ -85,11 +85,6 @@ def add_pack(store: Store, path: Path | str, cues: Sequence[Cue] | None = None) 
     return AddResult(pack.film.id, pack.name, count, track_ids, tuple(warnings))
 
 
-def notes_at(store: Store, film_id: str, t: float) -> list[Note]:
-    """Notes showing at film time ``t`` (for ``companion at`` and the player's panel)."""
-    return store.notes_at(film_id, t)
-
-
 def resolve_notes(
     store: Store, film_id: str, cues: Sequence[Cue] | None = None, pack: str | None = None
 ) -> list[str]:
@@ -116,13 +111,14 @@ def resolve_notes(
         updates.append((row["id"], spec, placed))
     with store.transaction():
         for note_id, spec, placed in updates:
-            extra = {k: getattr(placed, k) for k in _RESOLUTION_KEYS if getattr(placed, k)}
+            how = {k: getattr(placed, k) for k in _RESOLUTION_KEYS}
+            placement = {**spec, **{k: v for k, v in how.items() if v is not None}}
             store.db["notes"].update(
                 note_id,
                 {
                     "start_s": placed.start_s,
                     "end_s": placed.end_s,
-                    "placement": json.dumps({**spec, "resolved_by": placed.resolved_by, **extra}),
+                    "placement": json.dumps(placement),
                 },
             )
     return warnings

@@ -17,7 +17,6 @@ from companion.notes import (
     NotesError,
     add_pack,
     line_time,
-    notes_at,
     phrase_index,
     resolve_notes,
 )
@@ -189,9 +188,9 @@ def test_subtitle_times_stick_until_subtitles_are_given_again(packed, cues):
 )
 def test_notes_at_a_scene(packed, cues, time, expected):
     resolve_notes(packed, FILM, cues)
-    active = {n.id.split("/", 1)[1] for n in notes_at(packed, FILM, time)}
+    active = {n.id.split("/", 1)[1] for n in packed.notes_at(FILM, time)}
     assert expected <= active
-    assert all(n.start_s <= time < n.end_s for n in notes_at(packed, FILM, time))
+    assert all(n.start_s <= time < n.end_s for n in packed.notes_at(FILM, time))
 
 
 def test_search_finds_notes(packed):
