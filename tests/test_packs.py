@@ -107,6 +107,11 @@ def test_parse_clock():
 # -- validation: whole-file problems ----------------------------------------------------------
 
 
+def test_a_folder_means_its_notes_toml(tmp_path):
+    write(tmp_path, FILM + GOOD_NOTE, "notes.toml")
+    assert load_pack(tmp_path).path == tmp_path / "notes.toml"
+
+
 def test_missing_file(tmp_path):
     (problem,) = problems(tmp_path / "nope.toml")
     assert "nope.toml" in problem and "not found" in problem
