@@ -8,8 +8,8 @@ clock is ``companion.notes``.
 Pack format
 ===========
 
-A pack is a UTF-8 TOML file (a folder given as a pack means its ``notes.toml``). Times are ``"HH:MM:SS"`` strings (``.mmm`` allowed), TOML times
-(``start = 00:53:12``) or plain seconds.
+A pack is a UTF-8 TOML file (a folder given as a pack means its ``notes.toml``). Times are
+``"HH:MM:SS"`` strings (``.mmm`` allowed), TOML times (``start = 00:53:12``) or plain seconds.
 
 .. code-block:: toml
 
@@ -228,7 +228,7 @@ class _Checker:
 
 
 def load_pack(path: Path | str) -> Pack:
-    """Read and validate a pack (a folder means its ``notes.toml``); PackError lists every problem."""
+    """Read and validate a pack (a folder: its notes.toml); PackError lists every problem."""
     path = Path(path)
     if path.is_dir():
         path = path / "notes.toml"
