@@ -38,7 +38,7 @@ from companion.transcript import (
 )
 
 # Keys the resolver adds to a stored placement; everything else is the pack's own wording.
-_RESOLUTION_KEYS = ("resolved_by", "track_id", "word_index", "warning")
+_RESOLUTION_KEYS = ("resolved_by", "track_id", "segment", "word_index", "warning")
 
 
 class NotesError(CompanionError):
@@ -53,6 +53,7 @@ class Placed:
     end_s: float | None
     resolved_by: str | None
     track_id: str | None = None
+    segment: int | None = None
     word_index: int | None = None
     warning: str | None = None
 
@@ -231,7 +232,8 @@ class _Resolver:
         if index is None:
             return None
         start = round(timemap.time_at(index), 3)
-        return Placed(start, round(start + duration, 3), "transcript", track_id, index)
+        end = round(start + duration, 3)
+        return Placed(start, end, "transcript", track_id, words.segment_of(index), index)
 
     def _track(self, track_id: str) -> tuple[_TranscriptWords, TimeMap]:
         if track_id not in self._tracks:
@@ -251,6 +253,11 @@ class _TranscriptWords(_Words):
     def __init__(self, transcript: Transcript) -> None:
         super().__init__(normalised_words(transcript.words))
         self.transcript = transcript
+        self.segment_starts = [d.word_start for d in transcript.drafts]
+
+    def segment_of(self, index: int) -> int:
+        """Number of the segment holding word ``index`` (segments are numbered like drafts)."""
+        return self.transcript.drafts[bisect.bisect_right(self.segment_starts, index) - 1].n
 
     def index(self, phrase: str, occurrence: int, prefer: SpanKind) -> int | None:
         """Where the ``occurrence``-th match starts, matches in ``prefer`` spans first.

@@ -67,6 +67,8 @@ def test_lines_are_found_where_the_transcript_quotes_the_film(packed):
         assert spec["resolved_by"] == "transcript", note.id
         index = spec["word_index"]
         assert says(transcript, index, spec.get("line") or spec["commentary"]), note.id
+        segment = packed.segment(TRACK, spec["segment"])
+        assert segment.word_start <= index < segment.word_end, note.id
         if "commentary" in spec:
             assert transcript.words[index].kind == "commentary", note.id
         assert note.start_s == locate_word(packed, TRACK, index), note.id
