@@ -37,15 +37,7 @@ def segment_html(segment: Segment) -> str:
             parts.append(escape(text[pos : span.start]))
         chunk = escape(text[span.start : span.end])
         if span.kind == "dialogue":
-            speaker = (
-                f'<span style="font-style:normal; font-size:small; font-weight:600; '
-                f'letter-spacing:1px">{escape(span.speaker)}</span> '
-                if span.speaker
-                else ""
-            )
-            parts.append(
-                f'<span style="color:{style.DIALOGUE}; font-style:italic">{speaker}{chunk}</span>'
-            )
+            parts.append(dialogue_html(text[span.start : span.end], span.speaker))
         elif span.kind == "cue":
             parts.append(f'<span style="color:{style.CUE}; font-size:small">{chunk}</span>')
         else:
@@ -53,6 +45,25 @@ def segment_html(segment: Segment) -> str:
         pos = max(pos, span.end)
     parts.append(escape(text[pos:]))
     return "".join(parts)
+
+
+def dialogue_html(line: str, speaker: str | None) -> str:
+    """A film line quoted in the commentary, italic and coloured, led by its speaker's name.
+
+    The transcript often keeps the label in the line itself ("ULTRON: Why…"); it is then styled
+    as the label rather than repeated.
+    """
+    label = speaker or ""
+    stripped = line.lstrip()
+    if label and stripped.upper().startswith(label.upper()):
+        line = stripped[len(label) :].lstrip(" :")
+    speaker_html = (
+        f'<span style="font-style:normal; font-size:small; font-weight:600">{escape(label)}</span> '
+        if label
+        else ""
+    )
+    italic = f'<span style="color:{style.DIALOGUE}; font-style:italic">'
+    return f"{italic}{speaker_html}{escape(line)}</span>"
 
 
 def badge_html(label: str, colour: str) -> str:
@@ -190,6 +201,7 @@ class NowPanel(QWidget):
         while self.cards.count():
             item = self.cards.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # deleteLater alone leaves it drawn until the loop turns
                 item.widget().deleteLater()
         for note in notes:
             self.cards.addWidget(note_card(note))
