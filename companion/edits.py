@@ -179,6 +179,7 @@ def _record(
         if clock is not None:
             after_anchors = [[w, clock(t), s, src] for w, t, s, src in before_anchors]
             after_span = [clock(t) for t in before_span]
+            _check_anchors(after_anchors, runtime)
         if anchors is not None:
             after_anchors = anchors
         check_pins(segs, pins, runtime)
@@ -252,6 +253,17 @@ def check_pins(segs: dict[int, _Seg], changes: dict[int, dict], runtime: float) 
                 f"pinned {e0} at {format_time(t0)}: segments must stay in order "
                 "(unpin or move that one first)"
             )
+
+
+def _check_anchors(anchors: list[list], runtime: float) -> None:
+    """A clock change may not push a matched film line out of the film (the estimate's span
+    may: the commentary can start before this release's first frame)."""
+    outside = [t for _w, t, _s, _src in anchors if not 0 <= t <= runtime]
+    if outside:
+        raise EditError(
+            f"that would move a matched film line to {format_time(outside[0])}, outside the "
+            f"film (00:00:00.000 to {format_time(runtime)})"
+        )
 
 
 def _film_time(t: float, runtime: float) -> float:

@@ -12,14 +12,39 @@ from companion.timemap import TimeMap, confidence
 ESTIMATE_CONFIDENCE_SCALE_S = 600.0
 
 
+_COLUMNS = (
+    "n",
+    "word_start",
+    "word_end",
+    "start_pinned",
+    "end_pinned",
+    "start_s",
+    "end_s",
+    "auto_start_s",
+    "auto_end_s",
+    "origin",
+    "confidence",
+)
+_WRITTEN = _COLUMNS[5:]
+
+
+def _timing_rows(store: Store, track_id: str) -> list[tuple]:
+    """Only the columns timing needs: building full Segments (text, spans) made every edit slow."""
+    return store.db.execute(
+        f"SELECT {', '.join(_COLUMNS)} FROM segments WHERE track_id = ? ORDER BY n", [track_id]
+    ).fetchall()
+
+
 def pins(store: Store, track_id: str) -> list[tuple[float, float]]:
     """(word position, film seconds) for every pinned segment edge."""
     out = []
-    for seg in store.segments(track_id):
-        if seg.start_pinned:
-            out.append((float(seg.word_start), seg.start_s))
-        if seg.end_pinned:
-            out.append((float(seg.word_end), seg.end_s))
+    for _n, word_start, word_end, start_pinned, end_pinned, start_s, end_s, *_ in _timing_rows(
+        store, track_id
+    ):
+        if start_pinned:
+            out.append((float(word_start), start_s))
+        if end_pinned:
+            out.append((float(word_end), end_s))
     return sorted(out)
 
 
@@ -35,29 +60,38 @@ def track_map(store: Store, track_id: str) -> tuple[TimeMap, bool]:
 
 
 def retime(store: Store, track_id: str) -> None:
-    """Recompute the machine times of every segment; pinned edges keep the user's time."""
+    """Recompute the machine times of every segment; pinned edges keep the user's time.
+
+    Only segments whose values change are written, in one batch: an edit moves a few
+    segments, and rewriting all of them was most of an edit's cost.
+    """
     timemap, anchored = track_map(store, track_id)
     origin = "anchored" if anchored else "estimated"
     scale = 60.0 if anchored else ESTIMATE_CONFIDENCE_SCALE_S
-    rows = []
-    for seg in store.segments(track_id):
-        auto_start = round(timemap.time_at(seg.word_start), 3)
-        auto_end = round(timemap.time_at(seg.word_end), 3)
-        middle = (seg.word_start + seg.word_end) / 2
-        rows.append(
-            {
-                "n": seg.n,
-                "auto_start_s": auto_start,
-                "auto_end_s": auto_end,
-                "start_s": seg.start_s if seg.start_pinned else auto_start,
-                "end_s": seg.end_s if seg.end_pinned else auto_end,
-                "origin": "pinned" if seg.pinned else origin,
-                "confidence": 1.0
-                if seg.pinned
-                else confidence(timemap.nearest_point_distance(middle), scale),
-            }
+    changed = []
+    for row in _timing_rows(store, track_id):
+        n, word_start, word_end, start_pinned, end_pinned, start_s, end_s = row[:7]
+        pinned = start_pinned or end_pinned
+        auto_start = round(timemap.time_at(word_start), 3)
+        auto_end = round(timemap.time_at(word_end), 3)
+        middle = (word_start + word_end) / 2
+        values = (
+            start_s if start_pinned else auto_start,
+            end_s if end_pinned else auto_end,
+            auto_start,
+            auto_end,
+            "pinned" if pinned else origin,
+            1.0 if pinned else confidence(timemap.nearest_point_distance(middle), scale),
         )
-    store.update_segments(track_id, rows)
+        if values != tuple(row[5:]):
+            changed.append([*values, track_id, n])
+    if changed:
+        with store.transaction():
+            store.db.conn.executemany(
+                f"UPDATE segments SET {', '.join(f'{c} = ?' for c in _WRITTEN)} "
+                "WHERE track_id = ? AND n = ?",
+                changed,
+            )
 
 
 def locate_word(store: Store, track_id: str, word_index: float) -> float:

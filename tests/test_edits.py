@@ -177,8 +177,12 @@ def test_scale_between_frame_rates(store):
     assert edit.op == "scale"
     with pytest.raises(edits.EditError, match="FROM:TO"):
         edits.fps_factor("25")
+    edits.pin(store, track_id, 200)
     with pytest.raises(edits.EditError, match="outside the film"):
-        edits.scale(store, track_id, 1.2)
+        edits.scale(store, track_id, 1.2)  # the pinned segment would land after the credits
+    store.replace_anchors(track_id, [Anchor(100, 30.0)])
+    with pytest.raises(edits.EditError, match="matched film line"):
+        edits.shift(store, track_id, -31)
 
 
 def test_undo_redo_sequence_survives_a_restart(template, tmp_path):
