@@ -9,6 +9,7 @@ and the time map can work on a unit that survives display clean-up.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -17,7 +18,6 @@ from pathlib import Path
 from companion.errors import CompanionError
 from companion.model import Span, SpanKind
 
-DIRECTOR_LABEL = "WHEDON"
 _TOKEN = re.compile(r"\S+")
 _NAME = re.compile(r"^[A-Z][A-Z.'-]*$")
 _SENTENCE_END = {".", "?", "!", "...", '."', '?"', '!"'}
@@ -36,6 +36,7 @@ _TOPIC_OPENERS = (
     "another thing",
 )
 _ATTACH_LEFT = {",", ".", "?", "!", ";", ":", ")", "...", "%"}
+_SPACED_CLITIC = re.compile(r"\s+('(?:s|t|re|ve|ll|d|m)\b)", re.IGNORECASE)
 _CLITIC = re.compile(r"^'(s|t|re|ve|ll|d|m)$|^n't$", re.IGNORECASE)
 
 
@@ -216,18 +217,20 @@ def _label_at(texts: list[str], i: int) -> tuple[str, int] | None:
 def _classify(texts: list[str]) -> list[tuple[SpanKind, str | None, bool]]:
     """(kind, speaker, is_label) for every token.
 
-    Film dialogue is: a non-director label up to the next ``WHEDON :`` resumption, and, where a
+    The director's own label (``WHEDON :``) is the most frequent one: the director resumes after
+    every film line. Film dialogue is: another label up to the next resumption, and, where a
     resumption follows unlabelled text, the sentence just before it (the quoted line the director
     paused for). Parenthesised capitals are sound cues.
     """
     out: list[tuple[SpanKind, str | None, bool]] = [("commentary", None, False)] * len(texts)
+    director = _director_label(texts)
     speaker: str | None = None
     i = 0
     while i < len(texts):
         label = _label_at(texts, i)
         if label:
             name, length = label
-            is_director = name == DIRECTOR_LABEL
+            is_director = name == director
             if is_director and speaker is None:
                 _mark_last_sentence(texts, out, i)
             speaker = None if is_director else name
@@ -246,6 +249,11 @@ def _classify(texts: list[str]) -> list[tuple[SpanKind, str | None, bool]]:
             out[i] = ("dialogue", speaker, False)
         i += 1
     return out
+
+
+def _director_label(texts: list[str]) -> str | None:
+    counts = Counter(label[0] for i in range(len(texts)) if (label := _label_at(texts, i)))
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _cue_end(texts: list[str], i: int) -> int | None:
@@ -426,5 +434,5 @@ def normalised_words(words: Sequence[Word]) -> list[tuple[str, int]]:
 
 def phrase_words(phrase: str) -> list[str]:
     """Normalised words of a user's phrase, joining clitics the same way as the transcript."""
-    parts = re.sub(r"\s+'", "'", phrase.replace("’", "'")).split()
+    parts = _SPACED_CLITIC.sub(r"\1", phrase.replace("’", "'")).split()
     return [w for w in (normalise(p) for p in parts) if w]

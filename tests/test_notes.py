@@ -355,11 +355,6 @@ def test_second_film_pack_with_its_commentary(db_path):
     assert not any(i.startswith("age_of_ultron/") for i in ids)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transcript.parse knows only the WHEDON resumption label; another director's label "
-    "is read as a film character (lead: detect the director label or take it from the pack)",
-)
 def test_second_film_director_resumptions_are_commentary(store):
     add_pack(store, HARBOUR / "notes.toml")
     transcript = track_transcript(store, "harbour_lights/morrow")

@@ -106,6 +106,7 @@ def test_phrases_match_whatever_the_spacing(transcript):
     words = [w for w, _ in normalised_words(transcript.words)]
     assert phrase_words("No, it wasn't.") == ["no", "it", "wasnt"]
     assert phrase_words("no it wasn 't") == ["no", "it", "wasnt"]
+    assert phrase_words("call him 'sir'") == ["call", "him", "sir"]
     joined = " ".join(words)
     assert " no it wasnt " in joined
 
