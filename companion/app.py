@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from companion.store import Store
@@ -76,9 +77,22 @@ def build_window(
     return window
 
 
+def close_on_signals(window: MainWindow) -> None:
+    """Ctrl+C or a SIGTERM closes the window properly: positions saved, libVLC released in order.
+
+    Python runs signal handlers between bytecodes, which the window's 50 ms playhead timer
+    provides even while Qt's loop waits.
+    """
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: window.close())
+
+
 def run_app(store: Store, video: str | None, at: float | None) -> int:
     """Open the window (clock mode without a usable video) and run until it is closed."""
     app = application()
     window = build_window(store, QSettings(), video, at)
+    close_on_signals(window)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.destroyed.connect(app.quit)  # also when the libVLC notice is still open
     window.show()
     return app.exec()
