@@ -18,6 +18,7 @@ import json
 import re
 import shutil
 import subprocess
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,6 @@ from companion.errors import CompanionError
 
 SUBTITLE_SUFFIXES = {".srt", ".vtt", ".webvtt", ".ass", ".ssa", ".sub", ".txt"}
 TEXT_SUB_CODECS = {"subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text", "microdvd"}
-IMAGE_SUB_CODECS = {"hdmv_pgs_subtitle", "dvd_subtitle", "dvb_subtitle", "xsub", "dvb_teletext"}
 # MicroDVD counts frames; files that don't declare their rate are assumed to be film rate. A wrong
 # guess only scales the clock, which the anchors absorb like any other speed difference.
 MICRODVD_DEFAULT_FPS = 23.976
@@ -136,7 +136,12 @@ def parse_subtitle_text(text: str, name: str = "<text>") -> list[Cue]:
     if "\x00" in text:
         raise SubtitleError(f"{name}: not a text subtitle file (binary data)")
     try:
-        subs = pysubs2.SSAFile.from_string(text, fps=MICRODVD_DEFAULT_FPS)
+        with warnings.catch_warnings():  # pysubs2 warns of each odd field it defaults
+            warnings.simplefilter("ignore", RuntimeWarning)
+            try:
+                subs = pysubs2.SSAFile.from_string(text, strict_fps_inference=False)
+            except pysubs2.UnknownFPSError:
+                subs = pysubs2.SSAFile.from_string(text, fps=MICRODVD_DEFAULT_FPS)
     except pysubs2.FormatAutodetectionError:
         raise SubtitleError(
             f"{name}: not a subtitle format we know (SRT, VTT, ASS/SSA, MicroDVD)"
@@ -190,24 +195,25 @@ def _probe_subtitle_streams(path: Path) -> list[dict]:
     return json.loads(proc.stdout or "{}").get("streams", [])
 
 
-def _pick_stream(streams: list[dict]) -> dict | None:
-    """The text track to use: an English one if the file labels its languages, else the first."""
-    text = [s for s in streams if s.get("codec_name") in TEXT_SUB_CODECS]
-    english = [s for s in text if s.get("tags", {}).get("language", "").lower() in ("en", "eng")]
-    return (english or text or [None])[0]
-
-
-def load_video_subtitles(path: Path) -> list[Cue]:
-    """Spoken lines of a video's own text subtitle track, extracted with ffmpeg."""
-    streams = _probe_subtitle_streams(path)
+def choose_text_stream(path: Path, streams: list[dict]) -> dict:
+    """The subtitle stream to read: an English text track if languages are labelled, else the
+    first text track. Image-only tracks can't be read as text, and say so."""
     if not streams:
         raise SubtitleError(f"{path}: the video has no subtitle track; use a subtitle file")
-    stream = _pick_stream(streams)
-    if stream is None:
-        codecs = ", ".join(sorted({s.get("codec_name", "?") for s in streams}))
+    text = [s for s in streams if s.get("codec_name") in TEXT_SUB_CODECS]
+    if not text:
+        codecs = ", ".join(sorted({str(s.get("codec_name", "unknown")) for s in streams}))
         raise SubtitleError(
             f"{path}: image subtitles ({codecs}) can't be read, use a text subtitle file"
         )
+    english = [s for s in text if s.get("tags", {}).get("language", "").lower() in ("en", "eng")]
+    return (english or text)[0]
+
+
+def load_video_subtitles(path: Path) -> list[Cue]:
+    """Spoken lines of a video's own text subtitle track, extracted with ffmpeg (as ASS, which
+    keeps every format's line breaks and styling in one form pysubs2 reads)."""
+    stream = choose_text_stream(path, _probe_subtitle_streams(path))
     proc = subprocess.run(
         [
             "ffmpeg",
