@@ -1,0 +1,262 @@
+"""Fixing timings while watching: the editing strip, its hotkeys and Qt's undo stack.
+
+The store's edit history is the truth (it survives restarts and is shared with the CLI); the
+``QUndoStack`` mirrors it so the window gets undo/redo actions, texts and an undo view. Every
+change goes to :mod:`companion.edits` first and the stack only moves once the store has moved,
+so a refused or busy edit never leaves the two disagreeing; if the history changed behind the
+window's back (a CLI edit), the stack is rebuilt from the store before anything is undone.
+
+Hotkeys: I / O set the selected segment's start / end at the playhead; Alt+←/→ nudge its start
+by 0.1 s (with Shift: 1 s), Ctrl+Alt+←/→ its end by 0.1 s; P pins it in place or unpins it;
+Ctrl+Z / Ctrl+Shift+Z undo and redo.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from companion import edits
+from companion.errors import CompanionError
+from companion.model import Segment
+from companion.store import Store
+from companion.timecode import format_time
+from companion.ui import style
+from companion.ui.main_window import MainWindow
+
+PIN_HINT = {
+    (False, False): "",
+    (True, False): " · start pinned",
+    (False, True): " · end pinned",
+    (True, True): " · pinned",
+}
+
+
+class MirrorCommand(QUndoCommand):
+    """One store edit on the stack. Moving the stack through it (an undo view click) makes the
+    store follow; the controller moves the stack itself only after the store has moved."""
+
+    def __init__(self, controller: EditingController, edit: edits.Edit) -> None:
+        super().__init__(edit.label)
+        self.controller = controller
+        self.edit_id = edit.id
+
+    def undo(self) -> None:
+        self.controller.follow_stack(edits.undo)
+
+    def redo(self) -> None:
+        self.controller.follow_stack(edits.redo)
+
+
+class EditingController(QObject):
+    """Turns the window's selection + playhead + keys into edits, and shows their results."""
+
+    edited = Signal(object)  # edits.Edit (made, undone or redone)
+    failed = Signal(str)
+
+    def __init__(self, window: MainWindow, store: Store, track_id: str) -> None:
+        super().__init__(window)
+        self.window, self.store, self.track_id = window, store, track_id
+        self.stack = QUndoStack(self)
+        self._mirroring = False
+        self._known: list[tuple[int, str]] = []
+        self.strip = EditingStrip(self)
+        window.add_editing_strip(self.strip)
+        window.selection_changed.connect(self.strip.show_segment)
+        self._add_actions()
+        self.resync()
+        self.strip.show_segment(window.selected_segment())
+
+    # --- the stack mirrors the store ----------------------------------------------------------
+
+    def resync(self) -> None:
+        """Rebuild the stack from the store's history (done edits, then the undone tail)."""
+        history = edits.history(self.store, self.track_id)
+        self._mirroring = True
+        try:
+            self.stack.clear()
+            for edit in history:
+                self.stack.push(MirrorCommand(self, edit))
+            self.stack.setIndex(sum(e.state == "done" for e in history))
+        finally:
+            self._mirroring = False
+        self._known = [(e.id, e.state) for e in history]
+
+    def _in_sync(self) -> bool:
+        return self._known == [(e.id, e.state) for e in edits.history(self.store, self.track_id)]
+
+    def _mirror(self, move: Callable[[], None]) -> None:
+        self._mirroring = True
+        try:
+            move()
+        finally:
+            self._mirroring = False
+        self._known = [(e.id, e.state) for e in edits.history(self.store, self.track_id)]
+
+    def follow_stack(self, replay: Callable[[Store, str], edits.Edit]) -> None:
+        """The stack moved by itself (undo view): make the store follow, or put it back."""
+        if self._mirroring:
+            return
+        try:
+            self._after(replay(self.store, self.track_id))
+        except CompanionError as exc:
+            self.failed.emit(str(exc))
+        self._known = [(e.id, e.state) for e in edits.history(self.store, self.track_id)]
+
+    # --- making edits -------------------------------------------------------------------------
+
+    def apply(self, make: Callable[[Store, str, Segment], edits.Edit]) -> edits.Edit | None:
+        """Run one edit on the selected segment; on success the stack gets its command."""
+        segment = self.window.selected_segment()
+        if segment is None:
+            self._fail("select a segment first (click it in the list or on the timeline)")
+            return None
+        if not self._in_sync():
+            self.resync()
+        try:
+            edit = make(self.store, self.track_id, segment)
+        except CompanionError as exc:
+            self._fail(str(exc))
+            return None
+        self._mirror(lambda: self.stack.push(MirrorCommand(self, edit)))
+        self._after(edit)
+        return edit
+
+    def undo(self) -> None:
+        self._replay(edits.undo, self.stack.undo)
+
+    def redo(self) -> None:
+        self._replay(edits.redo, self.stack.redo)
+
+    def _replay(self, replay: Callable[[Store, str], edits.Edit], move: Callable[[], None]) -> None:
+        if not self._in_sync():
+            self.resync()
+        try:
+            edit = replay(self.store, self.track_id)
+        except CompanionError as exc:
+            self._fail(str(exc))
+            return
+        self._mirror(move)
+        self._after(edit)
+
+    def _after(self, edit: edits.Edit) -> None:
+        """Show the new timings everywhere (anchors too: a shift or scale moves them)."""
+        self.window.content.anchors = self.store.anchors(self.track_id)
+        self.window.reload_segments(self.store.segments(self.track_id))
+        self.strip.show_segment(self.window.selected_segment())
+        self.window.statusBar().showMessage(edit.label, 4000)
+        self.edited.emit(edit)
+
+    def _fail(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 8000)
+        self.strip.show_problem(message)
+        self.failed.emit(message)
+
+    # --- the edits the keys and buttons make ----------------------------------------------------
+
+    def playhead(self) -> float:
+        return round(self.window.player.position(), 3)
+
+    def set_at_playhead(self, edge: edits.Edge) -> None:
+        t = self.playhead()
+        self.apply(lambda store, track, seg: edits.set_time(store, track, seg.n, t, edge))
+
+    def nudge(self, delta: float, edge: edits.Edge = "start") -> None:
+        self.apply(lambda store, track, seg: edits.nudge(store, track, seg.n, delta, edge))
+
+    def toggle_pin(self) -> None:
+        self.apply(
+            lambda store, track, seg: (edits.revert if seg.pinned else edits.pin)(
+                store, track, seg.n
+            )
+        )
+
+    def revert(self) -> None:
+        self.apply(lambda store, track, seg: edits.revert(store, track, seg.n))
+
+    def _add_actions(self) -> None:
+        menu = self.window.menuBar().addMenu("&Edit timings")
+        for text, slot, keys in (
+            ("Set start at playhead", lambda: self.set_at_playhead("start"), "I"),
+            ("Set end at playhead", lambda: self.set_at_playhead("end"), "O"),
+            ("Start −0.1 s", lambda: self.nudge(-0.1), "Alt+Left"),
+            ("Start +0.1 s", lambda: self.nudge(0.1), "Alt+Right"),
+            ("Start −1 s", lambda: self.nudge(-1.0), "Alt+Shift+Left"),
+            ("Start +1 s", lambda: self.nudge(1.0), "Alt+Shift+Right"),
+            ("End −0.1 s", lambda: self.nudge(-0.1, "end"), "Ctrl+Alt+Left"),
+            ("End +0.1 s", lambda: self.nudge(0.1, "end"), "Ctrl+Alt+Right"),
+            ("Pin / unpin segment", self.toggle_pin, "P"),
+            ("Revert segment to machine time", self.revert, None),
+            ("Undo", self.undo, QKeySequence.StandardKey.Undo),
+            ("Redo", self.redo, "Ctrl+Shift+Z"),
+        ):
+            action = QAction(text, self.window)
+            if keys is not None:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.window.addAction(action)  # works with the menu bar hidden (fullscreen)
+
+
+class EditingStrip(QWidget):
+    """The selected segment's times and origin, with the edit buttons."""
+
+    def __init__(self, controller: EditingController) -> None:
+        super().__init__()
+        self.controller = controller
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        self.label = QLabel()
+        self.label.setObjectName("editing-label")
+        layout.addWidget(self.label, 1)
+        for text, tip, slot in (
+            ("⇤ Start", "Set start at playhead (I)", lambda: controller.set_at_playhead("start")),
+            ("−1", "Start −1 s (Alt+Shift+←)", lambda: controller.nudge(-1.0)),
+            ("−.1", "Start −0.1 s (Alt+←)", lambda: controller.nudge(-0.1)),
+            ("+.1", "Start +0.1 s (Alt+→)", lambda: controller.nudge(0.1)),
+            ("+1", "Start +1 s (Alt+Shift+→)", lambda: controller.nudge(1.0)),
+            ("End ⇥", "Set end at playhead (O)", lambda: controller.set_at_playhead("end")),
+            ("Pin", "Pin in place / unpin (P)", controller.toggle_pin),
+            ("Revert", "Back to the machine's time", controller.revert),
+            ("↶", "Undo (Ctrl+Z)", controller.undo),
+            ("↷", "Redo (Ctrl+Shift+Z)", controller.redo),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.setFlat(True)
+            button.clicked.connect(slot)
+            layout.addWidget(button)
+            if text == "Pin":
+                self.pin_button = button
+
+    def show_segment(self, segment: Segment | None) -> None:
+        if segment is None:
+            self.label.setText("No segment selected")
+            return
+        colour = style.ORIGIN_COLOURS.get(segment.origin, style.MUTED)
+        self.label.setText(
+            f"<b>#{segment.n}</b>  {format_time(segment.start_s)} – {format_time(segment.end_s)}"
+            f"  <span style='color:{colour}'>● {segment.origin}</span>"
+            f"{PIN_HINT[(segment.start_pinned, segment.end_pinned)]}"
+        )
+        self.pin_button.setText("Unpin" if segment.pinned else "Pin")
+
+    def show_problem(self, message: str) -> None:
+        """Say why an edit was refused, under the segment it was meant for."""
+        segment = self.controller.window.selected_segment()
+        self.show_segment(segment)
+        self.label.setText(
+            f"{self.label.text()}  <span style='color:{style.ORIGIN_COLOURS['pinned']}'>"
+            f"⚠ {html.escape(message)}</span>"
+        )
+
+
+def install_editing(
+    window: MainWindow, store: Store, track_id: str | None = None
+) -> EditingController:
+    """Give the window its timing editor for the store's track (the film's first by default)."""
+    return EditingController(window, store, store.track(track_id)["id"])
