@@ -46,6 +46,7 @@ class TimeMap:
         pins: Sequence[tuple[float, float]],
         anchors: Sequence[Anchor],
         fallback_rate: float,
+        film: tuple[float, float] | None = None,
     ) -> tuple[TimeMap, int] | None:
         """The map through the user's pins and the anchors consistent with them, and how many
         anchors it kept; None when there is neither.
@@ -55,7 +56,8 @@ class TimeMap:
         segment's pinned end and the next one's pinned start, with a pause between) make the map
         jump there: the later time sits a hair after the word. Beyond the outermost points the
         map runs at the rate the points themselves show, so another release's speed carries on
-        past the last anchor.
+        past the last anchor. With ``film`` = (word count, runtime), the map stays inside the
+        film: where that rate would run before 0 s or past the runtime, it ends there instead.
         """
         weighted = [(w, t, PIN_WEIGHT) for w, t in _separate(pins)]
         weighted += [(a.word_index, a.film_s, max(a.score, 1e-6)) for a in anchors]
@@ -64,7 +66,15 @@ class TimeMap:
             return None
         kept = sum(weight < PIN_WEIGHT for _, _, weight in chosen)
         points = [(w, t) for w, t, _ in chosen]
-        return cls.through(points, estimate_rate(points) or fallback_rate), kept
+        timemap = cls.through(points, estimate_rate(points) or fallback_rate)
+        if film is not None:
+            word_count, runtime = film
+            if points[0][0] > 0 and timemap.time_at(0) < 0:
+                points.insert(0, (0.0, 0.0))
+            if points[-1][0] < word_count and timemap.time_at(word_count) > runtime:
+                points.append((float(word_count), float(runtime)))
+            timemap = cls.through(points, timemap.rate_after)
+        return timemap, kept
 
     def time_at(self, position: float) -> float:
         ps, ts = self.positions, self.times

@@ -52,7 +52,13 @@ def track_map(store: Store, track_id: str) -> tuple[TimeMap, bool]:
     """The track's time map and whether it rests on real anchors (not just the estimate)."""
     track = store.track(track_id)
     linear = TimeMap.linear(track["word_count"], track["start_s"], track["end_s"])
-    found = TimeMap.anchored(pins(store, track_id), store.anchors(track_id), linear.rate_after)
+    runtime = store.film(track["film_id"])["runtime_s"]
+    found = TimeMap.anchored(
+        pins(store, track_id),
+        store.anchors(track_id),
+        linear.rate_after,
+        film=(track["word_count"], runtime),
+    )
     if found is None:
         return linear, False
     timemap, anchors_kept = found

@@ -9,6 +9,7 @@ transcript, the ingestion or the aligner:
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -27,6 +28,7 @@ def main() -> None:
     subtitles = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SUBTITLES
     cues = load_cues(subtitles)
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "timings.db") as store:
+        os.environ["COMPANION_TIMINGS"] = tmp  # start from the estimate, not the old file
         ensure_loaded(store)
         track_id = store.track()["id"]
         report = align_track(store, track_id, cues)
