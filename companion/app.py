@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from companion.store import Store
 from companion.ui.content import content_from_store
+from companion.ui.editing import install_editing
 from companion.ui.main_window import MainWindow
 from companion.ui.platform import prefer_x11
 from companion.ui.style import apply_theme
@@ -57,7 +58,10 @@ def build_window(
     vlc_args: Sequence[str] = (),
 ) -> MainWindow:
     problem = vlc_problem()
-    window = MainWindow(content_from_store(store), settings, vlc_args=vlc_args, vlc_problem=problem)
+    content = content_from_store(store)
+    window = MainWindow(content, settings, vlc_args=vlc_args, vlc_problem=problem)
+    if content.segments:
+        window.editing = install_editing(window, store, content.segments[0].track_id)
     if problem:
         box = QMessageBox(
             QMessageBox.Icon.Warning,

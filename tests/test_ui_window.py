@@ -345,3 +345,33 @@ def test_reload_segments_moves_everything(qtbot, window):
     window.seek(moved.start_s)
     assert shown(window).origin == "pinned"
     assert window.selected_segment() == moved
+
+
+@pytest.mark.parametrize("mode", ["side", "overlay", "hidden"])
+def test_fullscreen_panel_modes_and_back(qtbot, window, mode):
+    window.memory.set_choice("fullscreen_panel", mode)
+    qtbot.keyClick(window, Qt.Key.Key_F)
+    qtbot.waitUntil(lambda: not window.menuBar().isVisible())
+    assert not window.browse.isVisible()
+    assert window.sidebar.isVisible() == (mode == "side")
+    assert (window.overlay is not None and window.now_panel.window() is window.overlay) == (
+        mode == "overlay"
+    )
+    assert window.focusWidget() in (None, window)  # Space still plays, never types
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.player.state() is PlayerState.PLAYING
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.menuBar().isVisible())
+    assert window.overlay is None
+    assert window.now_panel.parent() is window.sidebar
+    assert window.sidebar.isVisible() and window.browse.isVisible()
+
+
+def test_on_video_line_is_off_by_default_and_remembered(qtbot, store, settings, fake_time):
+    first = open_window(qtbot, content_from_store(store), settings, fake_time)
+    assert not first.marquee_action.isChecked()
+    first.marquee_action.trigger()
+    first.close()
+    second = open_window(qtbot, content_from_store(store), settings, fake_time)
+    assert second.marquee_action.isChecked()
+    second.close()

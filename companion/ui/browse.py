@@ -61,6 +61,7 @@ class BrowsePane(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search the commentary and notes…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        self.search.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Ctrl+F or a click, not Tab
         layout.addWidget(self.search)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)

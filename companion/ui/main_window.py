@@ -39,6 +39,7 @@ from companion.player.base import Player, PlayerError, PlayerState
 from companion.player.clock import ClockPlayer, TimeSource
 from companion.timecode import TimecodeError, parse_time
 from companion.timeline_index import Active
+from companion.ui import style
 from companion.ui.browse import BrowsePane
 from companion.ui.content import FilmContent, first_sentence
 from companion.ui.follower import PlayheadFollower
@@ -57,6 +58,26 @@ SUBTITLE_FILTER = "Subtitles (*.srt *.ass *.ssa *.vtt *.sub *.idx);;All files (*
 VOLUME_STEP = 5
 RESUME_MARGIN_S = 10.0  # do not resume into the credits: start over instead
 PANEL_MODES = ("side", "overlay", "hidden")
+
+
+def legend() -> QLabel:
+    """What the timeline's colours mean, always in view in the status bar."""
+    entries = [
+        *((name, colour) for name, colour in style.ORIGIN_COLOURS.items()),
+        *((name, colour) for name, colour in style.KIND_COLOURS.items()),
+    ]
+    label = QLabel(
+        "&nbsp;&nbsp;".join(
+            f'<span style="color:{colour}">■</span>&nbsp;{name}' for name, colour in entries
+        )
+    )
+    label.setToolTip(
+        "Segment timings: "
+        + "; ".join(f"{k}: {v}" for k, v in style.ORIGIN_HINTS.items())
+        + ". Notes: trivia and corrections."
+    )
+    label.setContentsMargins(0, 0, 16, 0)
+    return label
 
 
 class MainWindow(QMainWindow):
@@ -87,6 +108,7 @@ class MainWindow(QMainWindow):
         self.player: Player = ClockPlayer(duration=content.runtime_s, now=clock_time, parent=self)
 
         self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.resize(1440, 880)
         self._build_widgets()
         self._build_menus()
@@ -150,6 +172,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.mode_label = QLabel()
+        self.statusBar().addPermanentWidget(legend())
         self.statusBar().addPermanentWidget(self.mode_label)
         self.overlay: QWidget | None = None
 
@@ -446,7 +469,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(exc), 8000)
             return
         self.transport.goto.clear()
-        self.transport.goto.clearFocus()
+        self.setFocus()
 
     def set_volume(self, percent: int) -> None:
         self.player.set_volume(percent)
@@ -590,6 +613,7 @@ class MainWindow(QMainWindow):
         if mode == "overlay":
             self._show_overlay()
         self.showFullScreen()
+        self.setFocus()  # hidden widgets passed focus on: keys must stay the player's
 
     def leave_fullscreen(self) -> None:
         if not self.isFullScreen():
@@ -628,6 +652,7 @@ class MainWindow(QMainWindow):
     def _hide_overlay(self) -> None:
         if self.overlay is None:
             return
+        self.overlay.hide()
         self.sidebar.insertWidget(0, self.now_panel)
         self.overlay.deleteLater()
         self.overlay = None

@@ -25,10 +25,11 @@ GAP = 6
 RULER_H = 14
 ANCHOR_H = 7
 SEGMENT_H = 26
-NOTE_H = 10
+NOTE_H = 14
 MARGIN = 10
 MIN_SPAN_S = 10.0
 DEFAULT_SPAN_S = 240.0
+BOUNDARY_GRAB_PX = 4.0
 
 
 def _ruler_step(span: float, width: float) -> float:
@@ -42,6 +43,7 @@ def _ruler_step(span: float, width: float) -> float:
 class TimelineWidget(QWidget):
     seek_requested = Signal(float)
     segment_clicked = Signal(object)  # Segment
+    boundary_moved = Signal(int, float)  # segment n, its new start (a drag; issue 5's editor)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +64,7 @@ class TimelineWidget(QWidget):
         self._background_key: tuple | None = None
         self._painted_px: tuple[int, int] | None = None
         self._drag_strip: str | None = None
+        self._boundary: tuple[int, float] | None = None  # (segment n, time) while dragged
 
     # --- data -------------------------------------------------------------------------------
 
@@ -158,7 +161,8 @@ class TimelineWidget(QWidget):
         for segment in self.index.segments.items:
             x0, x1 = self._overview_x(segment.start_s), self._overview_x(segment.end_s)
             rect = QRectF(x0, MARGIN + 3, max(1.0, x1 - x0), OVERVIEW_H - 6)
-            painter.fillRect(rect, style.origin_colour(segment.origin))
+            fill = style.origin_colour(segment.origin)
+            painter.fillRect(rect, fill if segment.n % 2 else fill.darker(135))
         for note in self.index.notes.items:
             x = self._overview_x(note_span(note)[0])
             painter.fillRect(QRectF(x - 1, MARGIN, 2, 4), style.kind_colour(note.kind))
@@ -238,8 +242,16 @@ class TimelineWidget(QWidget):
                 continue
             x0, x1 = self.detail_x(start), self.detail_x(stop)
             colour = style.kind_colour(note.kind)
-            painter.fillRect(QRectF(x0, y, max(3.0, x1 - x0), NOTE_H), colour.darker(160))
+            rect = QRectF(x0, y, max(3.0, x1 - x0), NOTE_H)
+            painter.fillRect(rect, colour.darker(190))
             painter.fillRect(QRectF(x0, y, 3.0, NOTE_H), colour)
+            if rect.width() > 40:
+                painter.setPen(QColor(style.TEXT))
+                text_rect = rect.adjusted(6, 0, -2, 0)
+                elided = painter.fontMetrics().elidedText(
+                    note.title, Qt.TextElideMode.ElideRight, int(text_rect.width())
+                )
+                painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, elided)
 
     def _paint_playheads(self, painter: QPainter) -> None:
         pen = QPen(QColor(style.PLAYHEAD))
@@ -249,6 +261,12 @@ class TimelineWidget(QWidget):
         painter.drawLine(QPointF(x, MARGIN - 2), QPointF(x, MARGIN + OVERVIEW_H + 2))
         x = self.detail_x(self.position)
         painter.drawLine(QPointF(x, self._detail_top()), QPointF(x, self.height() - MARGIN + 2))
+        if self._boundary is not None:
+            pen = QPen(style.origin_colour("pinned"), 2.0, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            x = self.detail_x(self._boundary[1])
+            top = self._segment_rect_y()
+            painter.drawLine(QPointF(x, top - 2), QPointF(x, top + SEGMENT_H + 2))
 
     # --- interaction ------------------------------------------------------------------------
 
@@ -259,8 +277,24 @@ class TimelineWidget(QWidget):
         t = self._overview_time(x) if strip == "overview" else self.detail_time(x)
         return min(max(0.0, t), self.runtime)
 
+    def boundary_near(self, x: float, y: float) -> Segment | None:
+        """The segment whose start is within a few pixels of (x, y) in the segment row."""
+        top = self._segment_rect_y()
+        if not top <= y <= top + SEGMENT_H:
+            return None
+        t = self.detail_time(x)
+        grab_s = BOUNDARY_GRAB_PX * self.view_span / self._inner()[1]
+        for segment in self.index.segments.starting_in(t - grab_s, t + grab_s):
+            if segment.n > 1 and abs(self.detail_x(segment.start_s) - x) <= BOUNDARY_GRAB_PX:
+                return segment
+        return None
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
+            return
+        grabbed = self.boundary_near(event.position().x(), event.position().y())
+        if grabbed is not None:
+            self._boundary = (grabbed.n, grabbed.start_s)
             return
         self._drag_strip = self._strip_at(event.position().y())
         t = self.time_at(event.position().x(), self._drag_strip)
@@ -272,6 +306,10 @@ class TimelineWidget(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         x, y = event.position().x(), event.position().y()
+        if self._boundary is not None:
+            self._boundary = (self._boundary[0], round(self.time_at(x, "detail"), 3))
+            self.update()
+            return
         if self._drag_strip:
             self.seek_requested.emit(self.time_at(x, self._drag_strip))
             return
@@ -279,6 +317,12 @@ class TimelineWidget(QWidget):
         QToolTip.showText(event.globalPosition().toPoint(), self._hover_text(t), self)
 
     def mouseReleaseEvent(self, _event: QMouseEvent) -> None:
+        if self._boundary is not None:
+            n, t = self._boundary
+            self._boundary = None
+            self.update()
+            self.boundary_moved.emit(n, t)
+            return
         if self._drag_strip == "overview":
             self.view_start = self._clamp_view(self.position - self.view_span * 0.1)
             self.update()

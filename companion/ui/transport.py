@@ -78,6 +78,7 @@ class TransportBar(QFrame):
         self.goto.setPlaceholderText("Go to 1:02:03")
         self.goto.setToolTip("Type the time shown on your TV and press Enter (Ctrl+G)")
         self.goto.setFixedWidth(110)
+        self.goto.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Space must not land here by chance
         self.goto.returnPressed.connect(self._goto)
         layout.addWidget(self.goto)
 
