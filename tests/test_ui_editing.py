@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 
 from companion import edits
 from companion.store import Store
+from companion.timecode import format_time
 from companion.ui.content import content_from_store
 from companion.ui.editing import install_editing
 from companion.ui.main_window import MainWindow
@@ -140,3 +141,26 @@ def test_moving_through_the_stack_moves_the_store(qtbot, editor):
     assert [e.state for e in edits.history(store, track)] == ["undone", "undone"]
     controller.stack.setIndex(2)
     assert store.segment(track, 80).end_pinned
+
+
+def test_dragging_a_boundary_on_the_timeline_moves_it(qtbot, editor):
+    window, controller, store = editor
+    track = controller.track_id
+    seg = window.content.segment(42)
+    window.seek(seg.start_s)
+    timeline = window.timeline
+    qtbot.waitUntil(lambda: timeline.view_start <= seg.start_s <= timeline.view_start + 60)
+    y = timeline._segment_rect_y() + 5
+    x = timeline.detail_x(seg.start_s)
+    assert timeline.boundary_near(x + 2, y).n == 42
+    target = round(timeline.detail_time(x + 40), 3)
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))
+    qtbot.mouseMove(timeline, QPoint(round(x + 40), round(y)))
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(round(x + 40), round(y)))
+    moved = store.segment(track, 42)
+    assert moved.start_pinned and moved.start_s == pytest.approx(target, abs=0.2)
+    assert store.segment(track, 41).end_s == moved.start_s
+    assert (
+        controller.stack.undoText() == f"Move start of segment 42 to {format_time(moved.start_s)}"
+    )
+    assert window.content.segment(42).start_s == moved.start_s

@@ -6,9 +6,10 @@ change goes to :mod:`companion.edits` first and the stack only moves once the st
 so a refused or busy edit never leaves the two disagreeing; if the history changed behind the
 window's back (a CLI edit), the stack is rebuilt from the store before anything is undone.
 
-Hotkeys: I / O set the selected segment's start / end at the playhead; Alt+←/→ nudge its start
-by 0.1 s (with Shift: 1 s), Ctrl+Alt+←/→ its end by 0.1 s; P pins it in place or unpins it;
-Ctrl+Z / Ctrl+Shift+Z undo and redo.
+Drag a boundary between two segments on the timeline to move it. Hotkeys: I / O set the
+selected segment's start / end at the playhead; Alt+←/→ nudge its start by 0.1 s (with Shift:
+1 s), Ctrl+Alt+←/→ its end by 0.1 s; P pins it in place or unpins it; Ctrl+Z /
+Ctrl+Shift+Z undo and redo.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class EditingController(QObject):
         self.strip = EditingStrip(self)
         window.add_editing_strip(self.strip)
         window.selection_changed.connect(self.strip.show_segment)
+        window.timeline.boundary_moved.connect(self.move_boundary)
         self._add_actions()
         self.resync()
         self.strip.show_segment(window.selected_segment())
@@ -110,21 +112,30 @@ class EditingController(QObject):
     # --- making edits -------------------------------------------------------------------------
 
     def apply(self, make: Callable[[Store, str, Segment], edits.Edit]) -> edits.Edit | None:
-        """Run one edit on the selected segment; on success the stack gets its command."""
+        """Run one edit on the selected segment."""
         segment = self.window.selected_segment()
         if segment is None:
             self._fail("select a segment first (click it in the list or on the timeline)")
             return None
+        return self.run(lambda store, track: make(store, track, segment))
+
+    def run(self, make: Callable[[Store, str], edits.Edit]) -> edits.Edit | None:
+        """Run one edit; on success the stack gets its command and the window the new times."""
         if not self._in_sync():
             self.resync()
         try:
-            edit = make(self.store, self.track_id, segment)
+            edit = make(self.store, self.track_id)
         except CompanionError as exc:
             self._fail(str(exc))
             return None
         self._mirror(lambda: self.stack.push(MirrorCommand(self, edit)))
         self._after(edit)
         return edit
+
+    def move_boundary(self, n: int, t: float) -> None:
+        """A boundary dragged on the timeline: segment ``n`` starts (``n - 1`` ends) at ``t``."""
+        self.window.select_segment(self.window.content.segment(n))
+        self.run(lambda store, track: edits.move_boundary(store, track, n, t))
 
     def undo(self) -> None:
         self._replay(edits.undo, self.stack.undo)
