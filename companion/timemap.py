@@ -57,7 +57,7 @@ class TimeMap:
         jump there: the later time sits a hair after the word. Beyond the outermost points the
         map runs at the rate the points themselves show, so another release's speed carries on
         past the last anchor. With ``film`` = (word count, runtime), the map stays inside the
-        film: where that rate would run before 0 s or past the runtime, it ends there instead.
+        film: where that rate would run before 0 s or past the runtime, it slows to end there.
         """
         weighted = [(w, t, PIN_WEIGHT) for w, t in _separate(pins)]
         weighted += [(a.word_index, a.film_s, max(a.score, 1e-6)) for a in anchors]
@@ -66,20 +66,22 @@ class TimeMap:
             return None
         kept = sum(weight < PIN_WEIGHT for _, _, weight in chosen)
         points = [(w, t) for w, t, _ in chosen]
-        timemap = cls.through(points, estimate_rate(points) or fallback_rate)
+        rate = estimate_rate(points) or fallback_rate
+        before = after = rate
         if film is not None:
             word_count, runtime = film
-            if points[0][0] > 0 and timemap.time_at(0) < 0:
-                points.insert(0, (0.0, 0.0))
-            if points[-1][0] < word_count and timemap.time_at(word_count) > runtime:
-                points.append((float(word_count), float(runtime)))
-            timemap = cls.through(points, timemap.rate_after)
-        return timemap, kept
+            (w0, t0), (w1, t1) = points[0], points[-1]
+            if w0 > 0:
+                before = min(rate, t0 / w0)
+            if word_count > w1:
+                after = max(min(rate, (runtime - t1) / (word_count - w1)), 0.0)
+        positions, times = zip(*points, strict=True)
+        return cls(tuple(positions), tuple(times), before, after), kept
 
     def time_at(self, position: float) -> float:
         ps, ts = self.positions, self.times
         if position <= ps[0]:
-            return ts[0] - (ps[0] - position) * self.rate_before
+            return max(ts[0] - (ps[0] - position) * self.rate_before, 0.0)  # film starts at 0
         if position >= ps[-1]:
             return ts[-1] + (position - ps[-1]) * self.rate_after
         i = bisect.bisect_right(ps, position)
