@@ -137,16 +137,32 @@ def test_unpin_and_revert_return_to_the_machine_time(store):
     assert timing(store) == original
 
 
+def anchored_between(store: Store, track_id: str, first: int, last: int) -> None:
+    """Two anchors (words ``first`` and ``last``), so the map's ends are known points."""
+    store.replace_anchors(track_id, [Anchor(first, first * 0.35), Anchor(last, last * 0.35)])
+    with store.transaction():
+        retime(store, track_id)
+
+
+def inside(segments, first: int, last: int):
+    """Segments between the map's outer points, where a clock change is exact (beyond them the
+    map bends to stay inside the film)."""
+    return [s for s in segments if first <= s.word_start and s.word_end <= last]
+
+
 def test_shift_all_moves_every_time_and_keeps_origins(store):
     store, track_id = store
+    anchored_between(store, track_id, 1000, 20000)
     edits.set_time(store, track_id, 100, store.segment(track_id, 100).start_s + 4)
-    before = store.segments(track_id)
+    before = inside(store.segments(track_id), 1000, 20000)
     edits.shift(store, track_id, 2.5)
-    after = store.segments(track_id)
+    after = inside(store.segments(track_id), 1000, 20000)
+    assert len(after) > 150
     for a, b in zip(before, after, strict=True):
         assert b.start_s == pytest.approx(a.start_s + 2.5, abs=0.0015)
         assert b.end_s == pytest.approx(a.end_s + 2.5, abs=0.0015)
         assert (a.origin, a.start_pinned, a.end_pinned) == (b.origin, b.start_pinned, b.end_pinned)
+    assert [a.film_s for a in store.anchors(track_id)] == [352.5, 7002.5]
 
 
 def test_shift_part_pins_those_segments(store):
@@ -169,9 +185,10 @@ def test_scale_between_frame_rates(store):
     store, track_id = store
     factor = edits.fps_factor("25:23.976")
     assert factor == pytest.approx(25 / (24000 / 1001))
-    before = store.segments(track_id)
+    anchored_between(store, track_id, 1000, 20000)
+    before = inside(store.segments(track_id), 1000, 20000)
     edit = edits.scale(store, track_id, factor, "Scale all from 25 to 23.976 fps")
-    after = store.segments(track_id)
+    after = inside(store.segments(track_id), 1000, 20000)
     for a, b in zip(before, after, strict=True):
         assert b.end_s == pytest.approx(a.end_s * factor, abs=0.0015)
     assert edit.op == "scale"
