@@ -23,7 +23,7 @@ from companion.transcript import Transcript
 
 # Subtitles of this film match well over a hundred lines spread over the whole commentary;
 # another film's match a handful of common phrases ("Come on.") in no consistent order.
-MIN_MATCHES = 20
+MIN_MATCHES = 30
 MIN_SPREAD = 0.5
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from companion.anchoring import AlignReport, align_track
+from companion.anchoring import AlignmentRejected, AlignReport, align_track
 from companion.bootstrap import timings_dir
 from companion.cli.group import emit, json_option, main, open_store
 from companion.subtitles import load_cues
@@ -28,7 +28,12 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
     store = open_store(ctx)
     track = store.track(track_id)
     cues = load_cues(source)
-    report = align_track(store, track["id"], cues, reference_anchors(timings_dir(), track["id"]))
+    try:
+        report = align_track(
+            store, track["id"], cues, reference_anchors(timings_dir(), track["id"])
+        )
+    except AlignmentRejected as exc:
+        raise AlignmentRejected(f"{source}: {exc}") from None
     emit(as_json, {"source": str(source), **report.as_dict()}, lambda: _text(report))
 
 
