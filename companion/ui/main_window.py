@@ -26,9 +26,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -274,7 +276,16 @@ class MainWindow(QMainWindow):
         self.set_content(self.content)
 
     def add_editing_strip(self, widget: QWidget) -> None:
-        self.editing_slot.addWidget(widget)
+        """Place a strip under the timeline; it scrolls sideways rather than widen the video
+        column and squeeze the panel off the window."""
+        holder = QScrollArea()
+        holder.setWidget(widget)
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        holder.setFixedHeight(widget.sizeHint().height())
+        self.editing_slot.addWidget(holder)
 
     def selected_segment(self) -> Segment | None:
         """The segment the viewer picked (list, search, timeline), else the one playing now."""

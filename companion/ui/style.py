@@ -77,6 +77,12 @@ QToolButton {{
     color: {TEXT}; font-weight: 600;
 }}
 QToolButton:hover {{ background: {CARD}; }}
+QPushButton {{
+    background: {CARD}; border: 1px solid {BORDER}; border-radius: 6px; padding: 3px 9px;
+    min-width: 0;
+}}
+QPushButton:hover {{ border-color: {ACCENT}; }}
+QPushButton:pressed {{ background: {BORDER}; }}
 QToolButton:checked {{ background: {BORDER}; }}
 QComboBox {{
     background: {CARD}; border: 1px solid {BORDER}; border-radius: 6px; padding: 3px 8px;

@@ -29,6 +29,7 @@ NOTE_H = 14
 MARGIN = 10
 MIN_SPAN_S = 10.0
 DEFAULT_SPAN_S = 240.0
+LEAD_IN = 0.25  # share of the detail view kept behind the playhead when it pages on
 BOUNDARY_GRAB_PX = 4.0
 
 
@@ -83,7 +84,7 @@ class TimelineWidget(QWidget):
         if not self._drag_strip and not (
             self.view_start <= t <= self.view_start + self.view_span * 0.95
         ):
-            self.view_start = self._clamp_view(t - self.view_span * 0.1)
+            self.view_start = self._clamp_view(t - self.view_span * LEAD_IN)
         px = (round(self._overview_x(t)), round(self.detail_x(t)))
         if px != self._painted_px:
             self.update()
@@ -324,7 +325,7 @@ class TimelineWidget(QWidget):
             self.boundary_moved.emit(n, t)
             return
         if self._drag_strip == "overview":
-            self.view_start = self._clamp_view(self.position - self.view_span * 0.1)
+            self.view_start = self._clamp_view(self.position - self.view_span * LEAD_IN)
             self.update()
         self._drag_strip = None
 
