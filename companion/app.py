@@ -7,8 +7,8 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
 
 from companion.store import Store
 from companion.ui.content import content_from_store
@@ -62,18 +62,6 @@ def build_window(
     window = MainWindow(content, settings, vlc_args=vlc_args, vlc_problem=problem)
     if content.segments:
         window.editing = install_editing(window, store, content.segments[0].track_id)
-    if problem:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "libVLC is missing",
-            "Companion plays your film with libVLC (VLC 3), which is not usable here.\n\n"
-            f"{problem}\n\nUntil then, the commentary, notes, search and the second-screen "
-            "clock all work.",
-            parent=window,
-        )
-        box.setModal(False)
-        QTimer.singleShot(0, box.show)
-        window.vlc_dialog = box
     if video:
         window.open_video(video, at=at)
     elif at is not None:

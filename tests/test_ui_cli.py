@@ -58,11 +58,12 @@ def saved_settings(tmp_path: Path) -> ConfigParser:
     return parser
 
 
-def test_without_any_display_it_says_so_and_exits(db_path, tmp_path):
+@pytest.mark.parametrize("command", [["play"], []], ids=["play", "no-command"])
+def test_without_any_display_it_says_so_and_exits(db_path, tmp_path, command):
     env = base_env(tmp_path)
     env.pop("DISPLAY", None)
     done = subprocess.run(
-        [sys.executable, "-m", "companion", "--db", str(db_path), "play"],
+        [sys.executable, "-m", "companion", "--db", str(db_path), *command],
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2

@@ -119,3 +119,96 @@ def test_position_and_audio_track_are_remembered_per_video(qtbot, store, setting
     assert second.player.position() < 8.0
     qtbot.waitUntil(lambda: second.player.audio_track() == commentary, timeout=5000)
     second.close()
+
+
+def drop(window: MainWindow, path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    point = window.rect().center()
+    enter = QDragEnterEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    window.dropEvent(
+        QDropEvent(
+            QPointF(point), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+    )  # fmt: skip
+
+
+def test_dropping_a_video_plays_it_and_a_subtitle_file_loads_it(qtbot, window, test_clip, tmp_path):
+    from clip import write_srt
+
+    drop(window, test_clip)
+    qtbot.waitUntil(lambda: window.player.state() is PlayerState.PLAYING, timeout=10000)
+    assert window.video_path == str(test_clip)
+    before = len(window.player.subtitle_tracks())
+    drop(window, write_srt(tmp_path / "extra.srt"))
+    qtbot.waitUntil(lambda: len(window.player.subtitle_tracks()) == before + 1, timeout=5000)
+    assert "extra.srt" in window.statusBar().currentMessage()
+
+
+def test_recent_menu_reopens_a_video(qtbot, window, test_clip):
+    window.open_video(str(test_clip))
+    qtbot.waitUntil(lambda: window.player.state() is PlayerState.PLAYING, timeout=10000)
+    window.close_video()
+    assert isinstance(window.player, ClockPlayer)
+    window._fill_recent()
+    entry = next(a for a in window.recent_menu.actions() if a.text() == str(test_clip.resolve()))
+    entry.trigger()
+    qtbot.waitUntil(lambda: window.player.state() is PlayerState.PLAYING, timeout=10000)
+    assert window.video_path == str(test_clip.resolve())
+
+
+def test_missing_libvlc_shows_the_install_command_and_the_rest_works(db_path, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = """
+import json, sys
+from PySide6.QtCore import QSettings
+from companion.app import application, build_window
+from companion.store import Store
+app = application()
+window = build_window(Store(sys.argv[1]), QSettings(sys.argv[2], QSettings.Format.IniFormat),
+                      video=sys.argv[3])
+app.processEvents()
+window.seek(1362.0)
+window.browse.search.setText("Hemsworth")
+hits = window.browse.run_search()
+print(json.dumps({
+    "dialog": window.vlc_dialog.text(), "dialog_visible": window.vlc_dialog.isVisible(),
+    "mode": window.mode_label.text(), "notice": window.notice.label.text(),
+    "segment": window.now_panel.active.segment.n, "hits": len(hits),
+}))
+window.close()
+"""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_VLC_LIB_PATH": "/nonexistent/libvlc.so.5",
+    }
+    args = [str(db_path), str(tmp_path / "s.ini"), str(tmp_path / "film.mkv")]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    from companion.player.vlc_player import install_command
+
+    assert install_command() in shown["dialog"]
+    assert shown["dialog_visible"]
+    assert shown["mode"] == "Clock mode"
+    assert "film.mkv" in shown["notice"]
+    assert shown["segment"] > 0 and shown["hits"] > 0

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self.set_content(content)
         self._restore_layout(self.memory.window_state())
         self._use_clock(self._default_clock_reason(), resume=True)
+        self.vlc_dialog = self._explain_missing_vlc() if vlc_problem else None
         self.follower.start()
 
     # --- construction -----------------------------------------------------------------------
@@ -337,6 +339,21 @@ class MainWindow(QMainWindow):
         self.transport.show_state(player.state())
         self._on_duration(player.duration())
         self.player_changed.emit(player)
+
+    def _explain_missing_vlc(self) -> QMessageBox:
+        """Non-modal: the viewer reads the install command while the rest of the app works."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "libVLC is missing",
+            "Companion plays your film with libVLC (VLC 3), which is not usable here.\n\n"
+            f"{self.vlc_problem}\n\nUntil then, the commentary, notes, search and the "
+            "second-screen clock all work.",
+            parent=self,
+        )
+        box.setModal(False)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QTimer.singleShot(0, box.show)
+        return box
 
     def _default_clock_reason(self) -> str:
         if self.vlc_problem:
