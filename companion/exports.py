@@ -288,7 +288,13 @@ def check_table(store: Store, table: TimingTable) -> list[str]:
         ]
     runtime = store.film(table.film)["runtime_s"]
     count = store.db["segments"].count_where("track_id = ?", [table.track])
-    problems, seen, previous = [], set(), None
+    problems = [
+        f"anchors[{i}]: word {word:g} at {format_time(t)} is outside the transcript "
+        f"(0 to {track['word_count']}) or the film (to {format_time(runtime)})"
+        for i, (word, t, *_rest) in enumerate(table.anchors or [])
+        if not (0 <= word <= track["word_count"] and 0 <= t <= runtime)
+    ]
+    seen, previous = set(), None
     for entry in table.entries:
         if not 1 <= entry.id <= count:
             problems.append(f"{entry.where}: no segment {entry.id} (segments are 1 to {count})")

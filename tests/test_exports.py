@@ -169,9 +169,19 @@ def test_a_file_for_another_transcript_is_refused(template, tmp_path):
     path = tmp_path / "other.json"
     exports.export_file(store, track_id, path)
     document = json.loads(path.read_text())
-    document["source_sha256"] = "0" * 64
+    document["anchors"].append({"word": 99999.0, "time_s": 100.0, "score": 0.5})
+    document["segments"][3]["start_s"] = 5.0
     path.write_text(json.dumps(document))
     before = frozen(store)
+    with pytest.raises(TimingFileError) as caught:
+        exports.import_file(store, path)
+    last = len(document["anchors"]) - 1
+    assert f"anchors[{last}]: word 99999 at 00:01:40.000 is outside the transcript" in str(
+        caught.value
+    )
+    assert "segments[3] (id 4): segment 4 starts at 00:00:05.000" in str(caught.value)
+    document["source_sha256"] = "0" * 64
+    path.write_text(json.dumps(document))
     with pytest.raises(TimingFileError, match="another version of the transcript"):
         exports.import_file(store, path)
     csv_path = tmp_path / "other.csv"
