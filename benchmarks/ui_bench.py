@@ -232,6 +232,53 @@ def run_child(mode: str, db: Path, clip: Path, seconds: float) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def cli_first_frame(db: Path, clip: Path, runs: int = 3) -> list[float]:
+    """Seconds from launching ``companion play CLIP`` to a lit video pane, read back with
+    ImageMagick's ``import`` from a private Xvfb (the app is measured as a user starts it)."""
+    from PySide6.QtGui import QImage
+
+    if not (shutil.which("Xvfb") and shutil.which("import")):
+        return []
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        display = ":" + pipe.readline().strip()
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env |= {"DISPLAY": display, "XDG_CONFIG_HOME": str(db.parent / f"cfg{time.time_ns()}")}
+    times = []
+    try:
+        for _ in range(runs):
+            env["XDG_CONFIG_HOME"] = str(db.parent / f"cfg{time.time_ns()}")  # no resume position
+            start = time.monotonic()
+            app = subprocess.Popen(
+                [sys.executable, "-m", "companion", "--db", str(db), "play", str(clip)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            while time.monotonic() - start < 30:
+                shot = subprocess.run(
+                    ["import", "-display", display, "-window", "root", "-crop",
+                     "400x240+300+200", "png:-"],
+                    capture_output=True,
+                )  # fmt: skip
+                image = QImage.fromData(shot.stdout)
+                if not image.isNull() and image.pixelColor(200, 120).value() > 40:
+                    times.append(time.monotonic() - start)
+                    break
+            app.terminate()
+            app.wait(30)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="playback measured per mode")
@@ -247,7 +294,14 @@ def main() -> None:
             mode: run_child(mode, db, clip, args.seconds)
             for mode in ("bare", "app", "clock", "latency")
         }
+        cli = cli_first_frame(db, clip)
     bare, app, clock, late = (results[m] for m in ("bare", "app", "clock", "latency"))
+    if cli:
+        print(
+            f"`companion play clip` to first frame on screen: median "
+            f"{statistics.median(cli):.2f} s over {len(cli)} launches "
+            f"({', '.join(f'{t:.2f}' for t in cli)})"
+        )
     print(f"Playback of a 1280x720 H.264 clip for {args.seconds:.0f} s on Xvfb (X11 video output):")
     print(
         f"  first frame from process start: window {app['first_frame_s']:.2f} s, "
