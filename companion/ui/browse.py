@@ -6,14 +6,18 @@ Activating an entry (click or Enter) asks the window to seek there, so the panel
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QTextDocument
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -27,6 +31,7 @@ from companion.ui.content import SearchFn, first_words
 from companion.ui.style import hms
 
 TARGET = Qt.ItemDataRole.UserRole  # (kind, key, start seconds or None)
+RICH = Qt.ItemDataRole.UserRole + 1  # the entry as rich text, drawn by RichTextDelegate
 SEARCH_DELAY_MS = 150
 
 
@@ -44,6 +49,49 @@ def dot_icon(colour: str) -> QIcon:
 
 def _time(seconds: float | None) -> str:
     return hms(seconds) if seconds is not None else "unplaced"
+
+
+def hit_html(hit: SearchHit) -> str:
+    """Time, kind, title, then the snippet with the matched words (FTS marks them [so]) bold."""
+    kind = "COMMENTARY" if hit.kind == "segment" else "NOTE"
+    snippet = escape(hit.snippet)
+    snippet = snippet.replace("[", f'<b style="color:{style.TEXT}">').replace("]", "</b>")
+    return (
+        f'<span style="color:{style.MUTED}">{_time(hit.start_s)}</span>&nbsp;&nbsp;'
+        f'<span style="color:{style.ACCENT}; font-size:small; font-weight:700">{kind}</span>'
+        f"&nbsp;&nbsp;<b>{escape(hit.title)}</b><br>"
+        f'<span style="color:{style.MUTED}">{snippet}</span>'
+    )
+
+
+class RichTextDelegate(QStyledItemDelegate):
+    """Draws an item's RICH html (selection and hover as usual), word-wrapped to the row."""
+
+    def _document(self, option: QStyleOptionViewItem, index) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setDocumentMargin(6)
+        doc.setHtml(index.data(RICH) or "")
+        doc.setTextWidth(max(50, option.rect.width()))
+        return doc
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        self.initStyleOption(option, index)
+        doc = self._document(option, index)
+        option.text = ""
+        widget = option.widget
+        widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        painter.save()
+        painter.translate(option.rect.topLeft())
+        doc.drawContents(painter)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+        self.initStyleOption(option, index)
+        width = option.widget.viewport().width() if option.widget else 300
+        option.rect.setWidth(width)
+        doc = self._document(option, index)
+        return QSize(width, int(doc.size().height()))
 
 
 class BrowsePane(QWidget):
@@ -68,6 +116,7 @@ class BrowsePane(QWidget):
         self.segments = self._list()
         self.notes = self._list()
         self.results = self._list()
+        self.results.setItemDelegate(RichTextDelegate(self.results))
         self.tabs.addTab(self.segments, "Commentary")
         self.tabs.addTab(self.notes, "Notes")
         self.tabs.addTab(self.results, "Search")
@@ -142,11 +191,9 @@ class BrowsePane(QWidget):
             return []
         hits = list(self._search_fn(query))
         for hit in hits:
-            label = "commentary" if hit.kind == "segment" else "note"
-            item = QListWidgetItem(
-                f"{_time(hit.start_s)}  ·  {label}  ·  {hit.title}\n{hit.snippet}"
-            )
+            item = QListWidgetItem(f"{_time(hit.start_s)}  {hit.title}\n{hit.snippet}")
             item.setData(TARGET, (hit.kind, hit.key, hit.start_s))
+            item.setData(RICH, hit_html(hit))
             self.results.addItem(item)
         self.status.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for “{query}”")
         self.tabs.setCurrentWidget(self.results)
