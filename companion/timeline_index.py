@@ -96,6 +96,7 @@ class Active:
     notes: tuple[Note, ...]
     key: tuple[int, int]
     next_segment: Segment | None
+    next_note: Note | None
     next_change: float | None
 
 
@@ -129,6 +130,7 @@ class TimelineIndex:
             notes=self.notes_at(t),
             key=(self.segments.slot(t), self.notes.slot(t)),
             next_segment=self.next_segment(t),
+            next_note=self.notes.first_starting_after(t),
             next_change=min(changes) if changes else None,
         )
 

@@ -212,3 +212,34 @@ window.close()
     assert shown["mode"] == "Clock mode"
     assert "film.mkv" in shown["notice"]
     assert shown["segment"] > 0 and shown["hits"] > 0
+
+
+def test_on_video_line_sends_the_first_sentence_to_libvlc(qtbot, window, test_clip):
+    from companion.ui.content import first_sentence
+
+    window.open_video(str(test_clip), at=2.0)
+    qtbot.waitUntil(lambda: window.player.state() is PlayerState.PLAYING, timeout=10000)
+    assert window.player._marquee is None  # off by default
+    window.marquee_action.trigger()
+    segment = window.follower.active.segment
+    assert window.player._marquee == first_sentence(segment.text)
+    window.marquee_action.trigger()
+    assert window.player._marquee is None
+
+
+def test_window_layout_is_remembered_per_video(qtbot, window, test_clip):
+    window.open_video(str(test_clip))
+    qtbot.waitUntil(lambda: window.player.state() is PlayerState.PLAYING, timeout=10000)
+    window.browse_action.trigger()  # hide the browser while watching this film
+    total = sum(window.splitter.sizes())
+    window.splitter.setSizes([total - 320, 320])
+    sizes = window.splitter.sizes()
+    window.close_video()  # remembers the video's layout
+
+    window.browse_action.trigger()
+    window.splitter.setSizes([total - 420, 420])
+    assert window.splitter.sizes() != sizes
+    window.open_video(str(test_clip))
+    assert not window.browse_action.isChecked()
+    assert not window.browse.isVisible()
+    assert window.splitter.sizes() == sizes

@@ -376,3 +376,24 @@ def test_on_video_line_is_off_by_default_and_remembered(qtbot, store, settings, 
     second = open_window(qtbot, content_from_store(store), settings, fake_time)
     assert second.marquee_action.isChecked()
     second.close()
+
+
+def test_coming_up_names_the_next_segment_and_card(qtbot, window):
+    notes = [n for n in window.content.index.notes.items if n.start_s > 600]
+    if not notes:
+        pytest.skip("the bundled store has no placed notes after 10 min")
+    card = notes[0]
+    window.seek(card.start_s - 5.0)
+    line = plain(window.now_panel.coming_up.text())
+    following = window.content.index.next_segment(card.start_s - 5.0)
+    assert hmsish(following.start_s) in line
+    assert f"Next card at {hmsish(card.start_s)}" in line
+    assert card.title in line
+
+
+def test_timeline_hover_tells_the_segment_and_notes(window):
+    segment = window.content.segments[60]
+    text = window.timeline._hover_text(segment.start_s + 0.5)
+    assert f"#{segment.n}" in text
+    assert " ".join(segment.text.split()[:5]) in text
+    assert segment.origin in text

@@ -61,6 +61,12 @@ SUBTITLE_FILTER = "Subtitles (*.srt *.ass *.ssa *.vtt *.sub *.idx);;All files (*
 VOLUME_STEP = 5
 RESUME_MARGIN_S = 10.0  # do not resume into the credits: start over instead
 PANEL_MODES = ("side", "overlay", "hidden")
+CLOCK_STATES = {
+    PlayerState.PLAYING: "▶  following the film",
+    PlayerState.PAUSED: "❚❚  paused: press Space when the film plays again",
+    PlayerState.STOPPED: "press Space when the film starts",
+    PlayerState.ENDED: "the end",
+}
 
 
 def legend() -> QLabel:
@@ -193,7 +199,7 @@ class MainWindow(QMainWindow):
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.setCheckable(checkable)
-        action.triggered.connect(slot)
+        (action.toggled if checkable else action.triggered).connect(slot)
         menu.addAction(action)
         self.addAction(action)
         return action
@@ -258,7 +264,9 @@ class MainWindow(QMainWindow):
         self.marquee_action = self._action(
             view, "Commentary line on the &video", self.set_marquee_enabled, checkable=True
         )
+        self.marquee_action.blockSignals(True)  # the follower does not exist yet
         self.marquee_action.setChecked(self.memory.flag("marquee"))
+        self.marquee_action.blockSignals(False)
 
     # --- content ----------------------------------------------------------------------------
 
@@ -359,9 +367,9 @@ class MainWindow(QMainWindow):
         if self.vlc_problem:
             return f"No video: {self.vlc_problem}"
         return (
-            "Second-screen mode: press Space when the film starts on your TV, or type the time "
-            "it shows into “Go to” (Ctrl+G). Open your copy of the film with Ctrl+O or drop it "
-            "here."
+            "Second-screen mode: keep this clock in step with the film on your TV (Space plays "
+            "and pauses, Ctrl+G takes the time it shows). To watch here, open your copy of the "
+            "film with Ctrl+O or drop it on the window."
         )
 
     def _use_clock(self, reason: str, resume: bool = False) -> None:
@@ -378,6 +386,7 @@ class MainWindow(QMainWindow):
         clock.seek(saved if saved is not None else position)
         self.clock_reason = reason
         self.video.show_clock(self.content.title, reason)
+        self.video.clock.set_state_text(CLOCK_STATES.get(clock.state(), ""))
         self.mode_label.setText("Clock mode")
         self._update_title()
 
@@ -446,6 +455,7 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, state: PlayerState) -> None:
         self.transport.show_state(state)
+        self.video.clock.set_state_text(CLOCK_STATES.get(state, ""))
         if state is PlayerState.PLAYING and self._pending_audio is not None:
             track, self._pending_audio = self._pending_audio, None
             if track in {t.id for t in self.player.audio_tracks()}:

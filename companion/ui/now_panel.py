@@ -207,11 +207,20 @@ class NowPanel(QWidget):
             self.cards.addWidget(note_card(note))
 
     def _show_coming_up(self, active: Active) -> None:
+        lines = []
         upcoming = active.next_segment
-        if upcoming is None:
-            self.coming_up.setText("Coming up: nothing more in this commentary.")
-            return
-        self.coming_up.setText(
-            f"<b>Coming up</b> at {hms(upcoming.start_s)} · "
-            f"<i>{escape(first_words(upcoming.text, 9))}</i>"
-        )
+        if upcoming is not None:
+            lines.append(
+                f"<b>Coming up</b> at {hms(upcoming.start_s)} · "
+                f"<i>{escape(first_words(upcoming.text, 9))}</i>"
+            )
+        else:
+            lines.append("<b>Coming up:</b> nothing more in this commentary.")
+        card = active.next_note
+        if card is not None and card.start_s is not None:
+            colour = style.KIND_COLOURS.get(card.kind, style.MUTED)
+            lines.append(
+                f"<b>Next card</b> at {hms(card.start_s)} · "
+                f'<span style="color:{colour}">{card.kind}</span>: {escape(card.title)}'
+            )
+        self.coming_up.setText("<br>".join(lines))

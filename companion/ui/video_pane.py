@@ -43,6 +43,7 @@ class ClockFace(QWidget):
         super().__init__(parent)
         self.title = ""
         self.reason = ""
+        self.state_text = ""
         self._time_text = hms(0.0)
         self.setMinimumSize(320, 180)
 
@@ -50,6 +51,11 @@ class ClockFace(QWidget):
         text = hms(t)
         if text != self._time_text:
             self._time_text = text
+            self.update()
+
+    def set_state_text(self, text: str) -> None:
+        if text != self.state_text:
+            self.state_text = text
             self.update()
 
     def set_info(self, title: str, reason: str) -> None:
@@ -62,7 +68,7 @@ class ClockFace(QWidget):
         painter.fillRect(self.rect(), QColor("#0b0c0f"))
         w, h = self.width(), self.height()
         font = QFont(self.font())
-        font.setPixelSize(max(28, int(min(w / 6.5, h / 4))))
+        font.setPixelSize(max(28, int(min(w / 8, h / 5))))
         font.setWeight(QFont.Weight.Light)
         painter.setFont(font)
         painter.setPen(QColor(style.TEXT))
@@ -76,9 +82,13 @@ class ClockFace(QWidget):
         font.setPixelSize(max(11, int(h / 34)))
         font.setWeight(QFont.Weight.Normal)
         painter.setFont(font)
+        painter.setPen(QColor(style.ACCENT))
+        painter.drawText(
+            QRectF(0, h * 0.56, w, h * 0.06), Qt.AlignmentFlag.AlignCenter, self.state_text
+        )
         painter.setPen(QColor(style.MUTED))
         painter.drawText(
-            QRectF(w * 0.1, h * 0.62, w * 0.8, h * 0.3),
+            QRectF(w * 0.1, h * 0.66, w * 0.8, h * 0.3),
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
             self.reason,
         )
