@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings
 from companion.player.base import PlayerState
 from companion.player.clock import ClockPlayer
 from companion.player.vlc_player import vlc_available
+from companion.ui.browse import TARGET
 from companion.ui.content import content_from_store
 from companion.ui.main_window import MainWindow
 
@@ -243,3 +244,26 @@ def test_window_layout_is_remembered_per_video(qtbot, window, test_clip):
     assert not window.browse_action.isChecked()
     assert not window.browse.isVisible()
     assert window.splitter.sizes() == sizes
+
+
+def test_no_window_to_draw_in_means_clock_mode_with_the_reason(qtbot, store, settings, test_clip):
+    window = MainWindow(content_from_store(store), settings)  # real video output, offscreen Qt
+    qtbot.addWidget(window)
+    assert window.open_video(str(test_clip)) is False
+    assert "offscreen" in window.notice.label.text()
+    assert "offscreen" in window.clock_reason
+    assert isinstance(window.player, ClockPlayer)
+    window.close()
+
+
+def test_choosing_a_note_seeks_to_it_and_shows_its_card(qtbot, window):
+    row = next(
+        i
+        for i in range(window.browse.notes.count())
+        if window.browse.notes.item(i).data(TARGET)[2] not in (None, 0.0)
+    )
+    _kind, note_id, start = window.browse.notes.item(row).data(TARGET)
+    window.browse.notes.itemActivated.emit(window.browse.notes.item(row))
+    assert window.player.position() == pytest.approx(start)
+    assert note_id in {note.id for note in window.now_panel.active.notes}
+    assert window.now_panel.cards.count() == len(window.now_panel.active.notes)

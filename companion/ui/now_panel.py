@@ -170,17 +170,16 @@ class NowPanel(QWidget):
 
     def show_active(self, active: Active) -> None:
         self.active = active
-        self._show_segment(active.segment, active.t)
+        self._show_segment(active.segment)
         self._show_cards(active.notes)
         self._show_coming_up(active)
         self._scroll.verticalScrollBar().setValue(0)
 
-    def _show_segment(self, segment: Segment | None, t: float) -> None:
+    def _show_segment(self, segment: Segment | None) -> None:
         if segment is None:
             who = self.speaker or "The commentary"
-            self.header.setText(
-                f'<span style="color:{style.MUTED}; font-size:small">{hms(t)}</span>'
-            )
+            self.header.setText(f'<span style="color:{style.MUTED}; font-size:small">—</span>')
+            self.header.setToolTip("")
             self.text.setText(
                 f'<span style="color:{style.MUTED}">{escape(who)} is quiet here.</span>'
             )
