@@ -59,6 +59,7 @@ VIDEO_FILTER = (
 )
 SUBTITLE_FILTER = "Subtitles (*.srt *.ass *.ssa *.vtt *.sub *.idx);;All files (*)"
 VOLUME_STEP = 5
+AUTOSAVE_MS = 30_000  # a crash or a kill loses at most this much of "where was I"
 RESUME_MARGIN_S = 10.0  # do not resume into the credits: start over instead
 PANEL_MODES = ("side", "overlay", "hidden")
 CLOCK_STATES = {
@@ -129,6 +130,10 @@ class MainWindow(QMainWindow):
         self._restore_layout(self.memory.window_state())
         self._use_clock(self._default_clock_reason(), resume=True)
         self.vlc_dialog = self._explain_missing_vlc() if vlc_problem else None
+        self._autosave = QTimer(self)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.remember_all)
+        self._autosave.start()
         self.follower.start()
 
     # --- construction -----------------------------------------------------------------------
@@ -746,6 +751,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Timers first, then the players (stop, release): the order that never hangs libVLC."""
         self.follower.stop()
+        self._autosave.stop()
         self.browse.cancel_pending()
         self.player.close()
         if self._vlc is not None and self._vlc is not self.player:
