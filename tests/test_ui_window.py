@@ -397,3 +397,23 @@ def test_timeline_hover_tells_the_segment_and_notes(window):
     assert f"#{segment.n}" in text
     assert " ".join(segment.text.split()[:5]) in text
     assert segment.origin in text
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, "xcb"),  # XWayland: embed there
+        (
+            {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0", "QT_QPA_PLATFORM": "wayland"},
+            "wayland",
+        ),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, None),  # no X server: xcb would abort Qt
+        ({"DISPLAY": ":0"}, None),
+    ],
+)
+def test_wayland_sessions_use_xwayland_when_there_is_one(environ, expected, monkeypatch):
+    from companion.ui.platform import prefer_x11
+
+    monkeypatch.setattr("sys.platform", "linux")
+    prefer_x11(environ)
+    assert environ.get("QT_QPA_PLATFORM") == expected
