@@ -33,7 +33,7 @@ import pysubs2
 from companion.align import MatchWords, align, cue_words
 from companion.films import read_film_toml
 from companion.subtitles import Cue, load_cues
-from companion.timemap import TimeMap
+from companion.timemap import TimeMap, spoken_positions
 from companion.transcript import parse, read_ocr_table, read_source
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ def write_variant(
     path.write_bytes(text.encode(encoding))
 
 
-def plain_method(index: MatchWords, cues: Sequence[Cue]):
+def plain_method(index: MatchWords, cues: Sequence[Cue], spoken: tuple[float, ...]):
     """Exact 4-word matches, longest increasing chain, straight lines (the issue's baseline)."""
     grams: dict[tuple[str, ...], list[int]] = {}
     for i in range(len(index.words) - 3):
@@ -138,9 +138,10 @@ def plain_method(index: MatchWords, cues: Sequence[Cue]):
     return at
 
 
-def ours(index: MatchWords, cues: Sequence[Cue]):
+def ours(index: MatchWords, cues: Sequence[Cue], spoken: tuple[float, ...]):
+    """Anchors from :func:`align`, then the map ``companion`` builds from them."""
     result = align(index, cues)
-    timemap, _ = TimeMap.anchored((), result.anchors, fallback_rate=1.0)
+    timemap, _ = TimeMap.anchored((), result.anchors, fallback_rate=1.0, spoken=spoken)
     return timemap.time_at
 
 
@@ -192,6 +193,7 @@ def main() -> None:
     tracemalloc.start()
     start = time.perf_counter()
     index = MatchWords.from_transcript(transcript)
+    spoken = spoken_positions([w.raw for w in transcript.words])
     truth = align(index, load_cues(SUBTITLES)).matches
     in_process = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1] / 2**20
@@ -216,7 +218,7 @@ def main() -> None:
                 write_variant(path, hidden, variant, rng, event_of_cue)
                 variant_cues = load_cues(path)
                 for method, fn in (("ours", ours), ("plain", plain_method)):
-                    at = fn(index, variant_cues)
+                    at = fn(index, variant_cues, spoken)
                     errors, located, total = results[method]
                     for m in truth:
                         if m.cue in hidden:

@@ -49,13 +49,13 @@ MIN_RATIO = 78.0
 MIN_RATIO_SHORT = 90.0
 SHORT_CHARS = 12
 # Words more common than this vote for no diagonal: they say nothing about where a line is.
-MAX_VOTE_POSITIONS = 400
+MAX_VOTE_POSITIONS = 150
 # A cue with more candidates than this is left to the bracketed second pass.
 BACKBONE_MAX_CANDIDATES = 3
-# Nobody speaks faster than ~6 words/s; allow slack for cue timing and transcript slips.
-MIN_SECONDS_PER_WORD = 0.12
+# Nobody keeps up more than ~5 words/s; allow slack for cue timing and transcript slips.
+MIN_SECONDS_PER_WORD = 0.2
 RATE_SLACK_S = 4.0
-RATE_PENALTY = 0.3
+RATE_PENALTY = 1.5
 # Evidence model (log-odds): see _evidence and _transition.
 EVIDENCE_PER_CHAR = 0.12
 CHANCE_PRIOR = 2.0

@@ -7,6 +7,7 @@ and every unpinned timing and note follows, all at once or not at all.
 from __future__ import annotations
 
 import itertools
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from companion.transcript import Transcript
 # another film's match a handful of common phrases ("Come on.") in no consistent order.
 MIN_MATCHES = 30
 MIN_SPREAD = 0.5
+MIN_PAIR_SPAN_S = 60.0
 
 
 class AlignmentRejected(CompanionError):
@@ -135,18 +137,23 @@ def _offset_speed(
 ) -> tuple[float | None, float | None]:
     """This release's clock against the reference one: film_s = offset + speed * reference_s.
 
-    Least squares over the anchors, each compared with where the reference map puts its word;
-    a studio logo shows as an offset, a PAL release as a speed of 23.976/25.
+    Each anchor is compared with where the reference map puts its word; the line through them is
+    fitted robustly (Theil-Sen: median slope over pairs a minute or more apart, then median
+    intercept), so a few anchors that differ between the two alignments don't tilt it. A studio
+    logo shows as an offset, a PAL release as a speed of 23.976/25.
     """
     found = TimeMap.anchored((), reference, 1.0)
     if found is None or len(anchors) < 2:
         return None, None
     ref_map = found[0]
-    xs = [ref_map.time_at(a.word_index) for a in anchors]
-    ys = [a.film_s for a in anchors]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    sxx = sum((x - mx) ** 2 for x in xs)
-    if sxx <= 0:
+    points = [(ref_map.time_at(a.word_index), a.film_s) for a in anchors]
+    slopes = [
+        (y1 - y0) / (x1 - x0)
+        for (x0, y0), (x1, y1) in itertools.combinations(points, 2)
+        if abs(x1 - x0) >= MIN_PAIR_SPAN_S
+    ]
+    if not slopes:
         return None, None
-    speed = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-    return round(my - speed * mx, 2), round(speed, 4)
+    speed = statistics.median(slopes)
+    offset = statistics.median(y - speed * x for x, y in points)
+    return round(offset, 2), round(speed, 4)

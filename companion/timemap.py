@@ -25,6 +25,8 @@ class TimeMap:
     times: tuple[float, ...]
     rate_before: float
     rate_after: float
+    # With ``spoken`` (see :func:`spoken_positions`), positions count spoken words, not tokens.
+    spoken: tuple[float, ...] | None = None
 
     @classmethod
     def linear(cls, word_count: int, start_s: float, end_s: float) -> TimeMap:
@@ -47,6 +49,7 @@ class TimeMap:
         anchors: Sequence[Anchor],
         fallback_rate: float,
         film: tuple[float, float] | None = None,
+        spoken: tuple[float, ...] | None = None,
     ) -> tuple[TimeMap, int] | None:
         """The map through the user's pins and the anchors consistent with them, and how many
         anchors it kept; None when there is neither.
@@ -58,9 +61,15 @@ class TimeMap:
         map runs at the rate the points themselves show, so another release's speed carries on
         past the last anchor. With ``film`` = (word count, runtime), the map stays inside the
         film: where that rate would run before 0 s or past the runtime, it slows to end there.
+        With ``spoken``, time is shared out between points by spoken words, so punctuation
+        tokens ("it 's ." is two words) take none of it.
         """
-        weighted = [(w, t, PIN_WEIGHT) for w, t in _separate(pins)]
-        weighted += [(a.word_index, a.film_s, max(a.score, 1e-6)) for a in anchors]
+
+        def x(position: float) -> float:
+            return _spoken_at(spoken, position)
+
+        weighted = [(w, t, PIN_WEIGHT) for w, t in _separate([(x(w), t) for w, t in pins])]
+        weighted += [(x(a.word_index), a.film_s, max(a.score, 1e-6)) for a in anchors]
         chosen = [weighted[i] for i in heaviest_monotone(weighted)]
         if not chosen:
             return None
@@ -69,17 +78,18 @@ class TimeMap:
         rate = estimate_rate(points) or fallback_rate
         before = after = rate
         if film is not None:
-            word_count, runtime = film
+            word_count, runtime = x(film[0]), film[1]
             (w0, t0), (w1, t1) = points[0], points[-1]
             if w0 > 0:
                 before = min(rate, t0 / w0)
             if word_count > w1:
                 after = max(min(rate, (runtime - t1) / (word_count - w1)), 0.0)
         positions, times = zip(*points, strict=True)
-        return cls(tuple(positions), tuple(times), before, after), kept
+        return cls(tuple(positions), tuple(times), before, after, spoken), kept
 
     def time_at(self, position: float) -> float:
         ps, ts = self.positions, self.times
+        position = _spoken_at(self.spoken, position)
         if position <= ps[0]:
             return max(ts[0] - (ps[0] - position) * self.rate_before, 0.0)  # film starts at 0
         if position >= ps[-1]:
@@ -91,7 +101,7 @@ class TimeMap:
     def nearest_point_distance(self, position: float) -> float:
         """Seconds between ``position``'s time and the closest known point's time."""
         t = self.time_at(position)
-        i = bisect.bisect_left(self.positions, position)
+        i = bisect.bisect_left(self.positions, _spoken_at(self.spoken, position))
         near = [self.times[j] for j in (i - 1, i) if 0 <= j < len(self.times)]
         return min(abs(t - x) for x in near)
 
@@ -103,6 +113,31 @@ def confidence(distance_s: float, scale_s: float = 60.0) -> float:
     stretch with no anchor deserves less trust than one next to a matched film line.
     """
     return round(math.exp(-max(distance_s, 0.0) / scale_s), 3)
+
+
+def spoken_positions(tokens: Sequence[str]) -> tuple[float, ...]:
+    """For each token boundary 0..n, how many spoken words come before it.
+
+    The transcript spaces out its punctuation ("it 's , um ."): those tokens take no time to
+    say, so spreading time over raw tokens would run fast through punctuated passages.
+    """
+    out = [0.0]
+    for token in tokens:
+        out.append(out[-1] + (1.0 if any(c.isalnum() for c in token) else 0.0))
+    return tuple(out)
+
+
+def _spoken_at(spoken: tuple[float, ...] | None, position: float) -> float:
+    """Spoken-word position of a (fractional) token position; beyond the ends, one per token."""
+    if spoken is None:
+        return position
+    last = len(spoken) - 1
+    if position <= 0:
+        return position
+    if position >= last:
+        return spoken[last] + (position - last)
+    i = int(position)
+    return spoken[i] + (spoken[i + 1] - spoken[i]) * (position - i)
 
 
 def _separate(pins: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:

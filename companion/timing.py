@@ -6,8 +6,10 @@ with neither, the linear estimate over the commentary's span. Pinned segment edg
 
 from __future__ import annotations
 
+import functools
+
 from companion.store import Store
-from companion.timemap import TimeMap, confidence
+from companion.timemap import TimeMap, confidence, spoken_positions
 
 ESTIMATE_CONFIDENCE_SCALE_S = 600.0
 
@@ -48,6 +50,11 @@ def pins(store: Store, track_id: str) -> list[tuple[float, float]]:
     return sorted(out)
 
 
+@functools.lru_cache(maxsize=4)
+def _spoken(source_text: str) -> tuple[float, ...]:
+    return spoken_positions(source_text.split())
+
+
 def track_map(store: Store, track_id: str) -> tuple[TimeMap, bool]:
     """The track's time map and whether it rests on real anchors (not just the estimate)."""
     track = store.track(track_id)
@@ -58,6 +65,7 @@ def track_map(store: Store, track_id: str) -> tuple[TimeMap, bool]:
         store.anchors(track_id),
         linear.rate_after,
         film=(track["word_count"], runtime),
+        spoken=_spoken(track["source_text"]),
     )
     if found is None:
         return linear, False
