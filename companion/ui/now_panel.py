@@ -211,7 +211,7 @@ class NowPanel(QWidget):
         if upcoming is not None:
             lines.append(
                 f"<b>Coming up</b> at {hms(upcoming.start_s)} · "
-                f"<i>{escape(first_words(upcoming.text, 9))}</i>"
+                f"<i>{escape(first_words(upcoming.text, 7))}</i>"
             )
         else:
             lines.append("<b>Coming up:</b> nothing more in this commentary.")
