@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion.model import Anchor
-from companion.timemap import TimeMap, heaviest_monotone
+from companion.timemap import TimeMap, heaviest_monotone, spoken_positions
 
 anchors_st = st.lists(
     st.tuples(
@@ -102,3 +102,17 @@ def test_pins_win_over_anchors_and_neighbours_follow():
     assert timemap.time_at(5000) == 1500.0
     assert timemap.time_at(4500) <= 1500.0 <= timemap.time_at(5500)
     assert kept < len(anchors)  # the anchors the pin contradicts are set aside
+
+
+def test_time_is_shared_by_spoken_words_not_punctuation_tokens():
+    text = "I 'm sorry . It 's just that I don 't understand . WHEDON : Right"
+    tokens = text.split(" ")
+    spoken = spoken_positions(tokens)
+    assert spoken[-1] == 13  # 16 tokens, 3 of them punctuation
+    anchors = [Anchor(0, 100.0, 1.0), Anchor(len(tokens), 113.0, 1.0)]
+    timemap, _ = TimeMap.anchored((), anchors, fallback_rate=0.35, spoken=spoken)
+    # One second per spoken word: "It" comes after 3 spoken words, though it is the 5th token.
+    assert timemap.time_at(tokens.index("It")) == 103.0
+    # A punctuation token takes no time: the word after it starts when it does.
+    dot = tokens.index(".")
+    assert timemap.time_at(dot) == timemap.time_at(dot + 1)
