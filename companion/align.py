@@ -12,10 +12,14 @@ How anchors are chosen, and why:
    share its words; a diagonal with enough votes is verified with a fuzzy ratio over the words
    with spaces removed, which forgives OCR slips and the transcript's odd spacing. Lines that
    wrap across two cues are also tried as one line.
-3. Each candidate weighs quality x length x rarity: a long, exact, unique match is strong evidence;
-   "Yes." matching at forty places is almost none.
-4. The chosen anchors are the heaviest chain that is strictly increasing in both transcript
-   position and film time, where consecutive anchors also pay for an implausible speaking rate.
+3. Each candidate carries its evidence as log-odds: letters matched and match quality for it,
+   the number of places the line could be (in the transcript, and repeats in the film) against
+   it, plus a bonus when ingestion marked the words as quoted dialogue. A long, exact, unique
+   match is strong evidence; "Yes." matching at forty places is almost none.
+4. The chosen anchors are the highest-scoring chain that is strictly increasing in both
+   transcript position and film time. Consecutive anchors close together (a run of quoted
+   dialogue) earn a bonus; a speaking rate far from the commentary's costs in proportion to how
+   far (log of the ratio), and one faster than anyone speaks is not allowed.
    Quotes out of order ("then later he says 'Girlfriend'") cannot be on such a chain with the
    surrounding in-order quotes, so they fall out without any special case.
 5. A first chain over distinctive lines gives the backbone; short and repeated lines are then
@@ -291,7 +295,7 @@ def _transition(mi: Match, mj: Match, typical: float) -> float | None:
     Forbidden: going back (or standing still) in words or time, reusing transcript words (unless
     ``mi`` is a two-cue line that contains ``mj``'s cue) and speaking faster than anyone can.
     Consecutive anchors close together in both words and time form a run of quoted dialogue,
-    which is itself evidence; a rate far from the commentary's typical one costs a little.
+    which is itself evidence; a rate far from the commentary's typical one costs evidence.
     """
     dw = mj.word_start - mi.word_start
     dt = mj.film_s - mi.film_s
