@@ -219,6 +219,8 @@ def load_video_subtitles(path: Path) -> list[Cue]:
             "ffmpeg",
             "-v",
             "error",
+            # Keep the film's clock: without this ffmpeg starts the track at its first cue.
+            "-copyts",
             "-i",
             str(path),
             "-map",

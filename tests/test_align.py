@@ -268,3 +268,22 @@ def test_bad_timing_files_list_every_problem(store: Store, tmp_path: Path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(TimingFileError, match="not valid JSON"):
         apply_timing_file(store, path)
+
+
+def test_cli_aligns_from_a_videos_own_subtitle_track(db_path: Path, tmp_path: Path):
+    import subprocess
+
+    video = tmp_path / "film.mkv"
+    subprocess.run(
+        [
+            *("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=size=64x48:duration=1"),
+            *("-i", str(SUBTITLES), "-map", "0:v", "-map", "1:s", "-c:s", "srt", str(video)),
+        ],
+        check=True,
+        timeout=120,
+    )
+    result = run_companion("align", str(video), "--json", db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["anchors"] >= 120
+    located = run_companion("locate", "What comes out of Wakanda", "--json", db=db_path)
+    assert abs(json.loads(located.stdout)[0]["time_s"] - WAKANDA_S) < 1.0
