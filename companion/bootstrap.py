@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 from companion.films import load_film_pack
+from companion.notes import add_pack
 from companion.store import Store
+from companion.timingfile import apply_timing_file, file_name
 
 _ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,8 +22,19 @@ def timings_dir() -> Path:
 
 
 def ensure_loaded(store: Store) -> None:
-    """Load the bundled films into an empty store; a store that has films is left alone."""
+    """Load the bundled films into an empty store; a store that has films is left alone.
+
+    Order matters: the shipped timings put the commentary on the film's clock before the notes
+    are placed, so notes found through the commentary land on the aligned times. All of it is
+    one transaction: an interrupted first run leaves an empty store that the next run rebuilds.
+    """
     if store.films():
         return
-    for pack in sorted(p for p in resources_dir().iterdir() if (p / "film.toml").is_file()):
-        load_film_pack(store, pack)
+    with store.transaction():
+        for pack in sorted(p for p in resources_dir().iterdir() if (p / "film.toml").is_file()):
+            for track_id in load_film_pack(store, pack):
+                timings = timings_dir() / file_name(track_id)
+                if timings.is_file():
+                    apply_timing_file(store, timings)
+            if (pack / "notes.toml").is_file():
+                add_pack(store, pack / "notes.toml")

@@ -16,17 +16,29 @@ from companion.model import Anchor
 from companion.store import SCHEMA_VERSION, Store, StoreError, fts_query
 
 
-def test_bundled_film_is_loaded_with_estimated_timings(store):
+def test_bundled_film_is_loaded_on_the_shipped_timings(store):
     film = store.film()
     assert (film["id"], film["year"], film["runtime_s"]) == ("age_of_ultron", 2015, 8460)
     track = store.track()
     assert track["speaker"] == "Joss Whedon"
     segments = store.segments(track["id"])
-    assert segments[0].start_s == 0 and segments[-1].end_s == pytest.approx(track["end_s"])
+    assert segments[0].start_s >= 0 and segments[-1].end_s <= film["runtime_s"]
     for a, b in pairwise(segments):
         assert a.end_s == pytest.approx(b.start_s) and a.start_s < b.start_s
-    assert {s.origin for s in segments} == {"estimated"}
-    assert all(0 < s.confidence <= 1 for s in segments)
+    assert {s.origin for s in segments} == {"anchored"}
+    assert len(store.anchors(track["id"])) > 100
+    assert len(store.notes(film["id"], kind="correction")) == 16
+
+
+def test_without_shipped_timings_segments_are_estimated(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("COMPANION_TIMINGS", str(tmp_path))
+    with Store(tmp_path / "c.db") as s:
+        ensure_loaded(s)
+        track = s.track()
+        segments = s.segments(track["id"])
+        assert {seg.origin for seg in segments} == {"estimated"}
+        assert segments[0].start_s == 0 and segments[-1].end_s == pytest.approx(track["end_s"])
+        assert all(0 < seg.confidence <= 1 for seg in segments)
 
 
 def test_round_trip_survives_reopening(db_path: Path):
@@ -186,8 +198,9 @@ def test_search_is_safe_with_any_input(store, query):
 
 def test_search_ranks_and_finds_by_prefix(store):
     hits = store.search("cuttlefish")
-    assert hits and all(h.kind == "segment" for h in hits)
-    assert "cuttlefish" in hits[0].snippet.lower()
+    assert {h.kind for h in hits} == {"segment", "note"}
+    assert all("cuttlefish" in h.snippet.lower() for h in hits if h.kind == "segment")
+    assert [h.rank for h in hits] == sorted(h.rank for h in hits)
     assert store.search("cuttlef")[0].key == hits[0].key
     assert store.search('"cuttlefish"')[0].key == hits[0].key
 
