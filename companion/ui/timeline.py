@@ -5,12 +5,12 @@ detail view is) and a detail view around the playhead (ruler, anchor ticks, segm
 their numbers and first words, note bars). Click or drag either strip to seek; the wheel zooms the
 detail view around the cursor. Everything but the playheads is cached in a pixmap (redrawn when the
 view pages on or the data changes) and the widget repaints only when a playhead moves by a pixel,
-so a playing film costs a few pixmap blits a second.
+at most MAX_FPS times a second, so a playing film costs a few pixmap blits a second.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -29,6 +29,7 @@ NOTE_H = 14
 MARGIN = 10
 MIN_SPAN_S = 10.0
 DEFAULT_SPAN_S = 240.0
+MAX_FPS = 10
 LEAD_IN = 0.25  # share of the detail view kept behind the playhead when it pages on
 BOUNDARY_GRAB_PX = 4.0
 
@@ -62,6 +63,13 @@ class TimelineWidget(QWidget):
         self._longest = 0.0
         self._overview: QPixmap | None = None
         self._background: QPixmap | None = None
+        # The playhead moves at most MAX_FPS times a second: smooth to the eye, cheap to run.
+        self._repaint = QTimer(self)
+        self._repaint.setSingleShot(True)
+        self._repaint.setInterval(1000 // MAX_FPS)
+        self._repaint.timeout.connect(self.update)
+        self._since_paint = QElapsedTimer()
+        self._since_paint.start()
         self._background_key: tuple | None = None
         self._painted_px: tuple[int, int] | None = None
         self._drag_strip: str | None = None
@@ -86,8 +94,13 @@ class TimelineWidget(QWidget):
         ):
             self.view_start = self._clamp_view(t - self.view_span * LEAD_IN)
         px = (round(self._overview_x(t)), round(self.detail_x(t)))
-        if px != self._painted_px:
-            self.update()
+        if px == self._painted_px or self._repaint.isActive():
+            return
+        wait = self._repaint.interval() - self._since_paint.elapsed()
+        if wait <= 0:
+            self.update()  # idle until now (a seek, a scrub): show it at once
+        else:
+            self._repaint.start(wait)
 
     # --- geometry ---------------------------------------------------------------------------
 
@@ -135,6 +148,7 @@ class TimelineWidget(QWidget):
         painter.drawPixmap(0, 0, self._background)
         self._paint_playheads(painter)
         painter.end()
+        self._since_paint.restart()
         self._painted_px = (
             round(self._overview_x(self.position)),
             round(self.detail_x(self.position)),
