@@ -417,3 +417,21 @@ def test_wayland_sessions_use_xwayland_when_there_is_one(environ, expected, monk
     monkeypatch.setattr("sys.platform", "linux")
     prefer_x11(environ)
     assert environ.get("QT_QPA_PLATFORM") == expected
+
+
+def test_header_says_which_edge_was_pinned_by_hand(qtbot, settings, fake_time):
+    text = "A segment with a hand-set start."
+    half = Segment(
+        "f/t", 1, 0, len(text), 0, 6, text, (), 0.0, 50.0, "anchored", 0.7, start_pinned=True
+    )
+    full = Segment("f/t", 2, 0, len(text), 6, 12, text, (), 50.0, 90.0, "pinned", 1.0, True, True)
+    win = open_window(
+        qtbot, FilmContent("f", "Film", 100.0, segments=[half, full]), settings, fake_time
+    )
+    win.seek(10.0)
+    header = plain(win.now_panel.header.text())
+    assert "ANCHORED" in header and "START PINNED" in header
+    win.seek(60.0)
+    header = plain(win.now_panel.header.text())
+    assert "PINNED" in header and "START PINNED" not in header and "100% sure" in header
+    win.close()

@@ -73,6 +73,15 @@ def badge_html(label: str, colour: str) -> str:
     )
 
 
+def pin_badge(segment: Segment) -> str:
+    """Which edge the viewer fixed by hand, when the origin badge alone does not say it."""
+    if segment.origin == "pinned" or not segment.pinned:
+        return ""
+    edges = {(True, False): "start pinned", (False, True): "end pinned", (True, True): "pinned"}
+    label = edges[(segment.start_pinned, segment.end_pinned)]
+    return "&nbsp;" + badge_html(label, style.ORIGIN_COLOURS["pinned"])
+
+
 def _label(html: str, object_name: str = "", wrap: bool = True) -> QLabel:
     label = QLabel(html)
     label.setTextFormat(Qt.TextFormat.RichText)
@@ -185,11 +194,10 @@ class NowPanel(QWidget):
             )
             return
         colour = style.ORIGIN_COLOURS.get(segment.origin, style.MUTED)
-        pin = " 📌" if segment.pinned else ""
         self.header.setText(
             f'<span style="font-size:small; color:{style.MUTED}">#{segment.n}&nbsp;&nbsp;'
             f"{hms(segment.start_s)} – {hms(segment.end_s)}</span>"
-            f"&nbsp;&nbsp;{badge_html(segment.origin, colour)}{pin}&nbsp;&nbsp;"
+            f"&nbsp;&nbsp;{badge_html(segment.origin, colour)}{pin_badge(segment)}&nbsp;&nbsp;"
             f'<span style="font-size:small; color:{style.MUTED}">'
             f"{round(segment.confidence * 100)}% sure</span>"
         )
