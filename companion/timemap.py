@@ -27,6 +27,7 @@ class TimeMap:
     rate_after: float
     # With ``spoken`` (see :func:`spoken_positions`), positions count spoken words, not tokens.
     spoken: tuple[float, ...] | None = None
+    end_s: float = math.inf  # the film's runtime, when known: no time is past it
 
     @classmethod
     def linear(cls, word_count: int, start_s: float, end_s: float) -> TimeMap:
@@ -85,15 +86,18 @@ class TimeMap:
             if word_count > w1:
                 after = max(min(rate, (runtime - t1) / (word_count - w1)), 0.0)
         positions, times = zip(*points, strict=True)
-        return cls(tuple(positions), tuple(times), before, after, spoken), kept
+        end_s = film[1] if film is not None else math.inf
+        return cls(tuple(positions), tuple(times), before, after, spoken, end_s), kept
 
     def time_at(self, position: float) -> float:
         ps, ts = self.positions, self.times
         position = _spoken_at(self.spoken, position)
-        if position <= ps[0]:
+        if position < ps[0]:
             return max(ts[0] - (ps[0] - position) * self.rate_before, 0.0)  # film starts at 0
-        if position >= ps[-1]:
-            return ts[-1] + (position - ps[-1]) * self.rate_after
+        if position > ps[-1]:
+            return min(ts[-1] + (position - ps[-1]) * self.rate_after, max(self.end_s, ts[-1]))
+        if position in (ps[0], ps[-1]):
+            return ts[0] if position == ps[0] else ts[-1]
         i = bisect.bisect_right(ps, position)
         p0, p1, t0, t1 = ps[i - 1], ps[i], ts[i - 1], ts[i]
         return t0 + (t1 - t0) * (position - p0) / (p1 - p0)
@@ -155,7 +159,8 @@ def estimate_rate(points: Sequence[tuple[float, float]]) -> float | None:
     if len(points) < 2:
         return None
     (w0, t0), (w1, t1) = points[0], points[-1]
-    return (t1 - t0) / (w1 - w0) if w1 > w0 and t1 > t0 else None
+    rate = (t1 - t0) / (w1 - w0) if w1 > w0 and t1 > t0 else None
+    return rate if rate is not None and math.isfinite(rate) else None
 
 
 def heaviest_monotone(points: Sequence[tuple[float, float, float]]) -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +30,15 @@ def pins_st(draw):
     count = len(words)
     times = sorted(draw(st.sets(st.integers(0, 8400), min_size=count, max_size=count)))
     return [(float(w), float(t)) for w, t in zip(words, times, strict=True)]
+
+
+def test_points_a_hair_apart_give_no_nan():
+    """Found by hypothesis: a pin and an anchor 5e-324 words apart made the rate infinite."""
+    timemap, _ = TimeMap.anchored(
+        [(0.0, 0.0)], [Anchor(5e-324, 1.0, 0.0)], 0.35, film=(22000, 8460.0)
+    )
+    times = [timemap.time_at(p) for p in (-1.0, 0.0, 5e-324, 0.5)]
+    assert times == sorted(times) and all(math.isfinite(t) for t in times)
 
 
 def _probe_positions(timemap: TimeMap) -> list[float]:
