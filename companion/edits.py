@@ -22,21 +22,11 @@ from itertools import pairwise
 from typing import Literal
 
 from companion.errors import CompanionError
-from companion.store import Store
+from companion.store import TIMING_COLUMNS, Store
 from companion.timecode import format_time
 from companion.timing import retime
 
 Edge = Literal["start", "end"]
-TIMING_COLUMNS = (
-    "start_s",
-    "end_s",
-    "origin",
-    "confidence",
-    "start_pinned",
-    "end_pinned",
-    "auto_start_s",
-    "auto_end_s",
-)
 # Frame rates a release may run at; 23.976 and 29.97 are the NTSC rates, exactly 24000/1001 etc.
 FPS_PRESETS = {"23.976": 24000 / 1001, "24": 24.0, "25": 25.0, "29.97": 30000 / 1001, "30": 30.0}
 

@@ -22,6 +22,17 @@ from companion.errors import CompanionError
 from companion.model import Anchor, Note, Segment, Source, Span
 
 SCHEMA_VERSION = 2
+# The columns of a segment that timing (estimates, alignment, edits) may change.
+TIMING_COLUMNS = (
+    "start_s",
+    "end_s",
+    "auto_start_s",
+    "auto_end_s",
+    "origin",
+    "confidence",
+    "start_pinned",
+    "end_pinned",
+)
 DB_ENV = "COMPANION_DB"
 
 
@@ -315,16 +326,7 @@ class Store:
 
     def update_segments(self, track_id: str, rows: Iterable[dict]) -> None:
         """Write the given columns of segments identified by ``n`` (timing columns only)."""
-        allowed = {
-            "start_s",
-            "end_s",
-            "origin",
-            "confidence",
-            "start_pinned",
-            "end_pinned",
-            "auto_start_s",
-            "auto_end_s",
-        }
+        allowed = set(TIMING_COLUMNS)
         with self.transaction():
             for row in rows:
                 changes = {k: v for k, v in row.items() if k != "n"}

@@ -23,6 +23,19 @@ FACTS = SHARED / "reference" / "age-of-ultron-facts.md"
 TRANSCRIPT = REPO / "resources" / "age_of_ultron" / "commentary.txt"
 
 
+class ManualClock:
+    """A monotonic time source the test advances by hand (players and playheads take one)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.t = start
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """The read-only project data beside the clone (third-party: never copied into the repo)."""

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ManualClock
 
 from companion.player.base import PlayerError, PlayerState
 from companion.player.clock import ClockPlayer
 
 
-class FakeTime:
-    """A monotonic clock the test advances by hand."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
 @pytest.fixture
 def clock(qtbot):
-    return FakeTime()
+    return ManualClock(1000.0)
 
 
 @pytest.fixture

@@ -5,27 +5,17 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from conftest import ManualClock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion.player.playhead import Playhead
 
 
-class FakeTime:
-    def __init__(self) -> None:
-        self.t = 50.0
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
 class SteppedBackend:
     """Reports film time rounded down to ``step`` like libVLC's get_time(), optionally late."""
 
-    def __init__(self, clock: FakeTime, step: float = 0.25) -> None:
+    def __init__(self, clock: ManualClock, step: float = 0.25) -> None:
         self.clock = clock
         self.step = step
         self.start_t = clock()
@@ -41,7 +31,7 @@ class SteppedBackend:
 
 @pytest.fixture
 def clock():
-    return FakeTime()
+    return ManualClock(50.0)
 
 
 @pytest.fixture
@@ -206,7 +196,7 @@ def test_never_backwards_while_playing(ops):
 
     Only a seek jumps; while paused, the backend's landing after a seek may correct it.
     """
-    clock = FakeTime()
+    clock = ManualClock(50.0)
     head = Playhead(now=clock)
     head.play()
     truth = 0.0  # what the backend is really at, for generating plausible reports

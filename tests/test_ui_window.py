@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from conftest import ManualClock
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QTextDocument
 
@@ -20,29 +21,18 @@ from companion.ui.memory import clock_key
 from companion.ui.transport import SLIDER_STEPS_PER_S
 
 
-class FakeTime:
-    def __init__(self) -> None:
-        self.t = 500.0
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
 @pytest.fixture
 def settings(tmp_path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 @pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
+def fake_time() -> ManualClock:
+    return ManualClock(500.0)
 
 
 def open_window(
-    qtbot, content: FilmContent, settings: QSettings, fake_time: FakeTime
+    qtbot, content: FilmContent, settings: QSettings, fake_time: ManualClock
 ) -> MainWindow:
     window = MainWindow(content, settings, clock_time=fake_time)
     qtbot.addWidget(window)
