@@ -32,7 +32,7 @@ from pathlib import Path
 import pysubs2
 
 from companion.align import MatchWords, align, cue_words
-from companion.films import read_film_toml
+from companion.packs import load_pack
 from companion.subtitles import Cue, load_cues
 from companion.timemap import TimeMap, spoken_positions
 from companion.transcript import parse, read_ocr_table, read_source
@@ -49,8 +49,8 @@ ISOLATED_S = 30.0
 
 def bundled_transcript():
     """The commentary as the app ingests it (OCR fixes, dialogue marks)."""
-    meta = read_film_toml(PACK)["commentary"][0]
-    return parse(read_source(PACK / meta["transcript"]), read_ocr_table(PACK / meta["ocr_table"]))
+    (track,) = load_pack(PACK / "notes.toml").tracks
+    return parse(read_source(track.transcript), read_ocr_table(track.ocr_table))
 
 
 def shift(subs: pysubs2.SSAFile, seconds: float) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from companion.films import load_film_pack
-from companion.notes import add_pack
+from companion.notes import add_pack, resolve_notes
 from companion.store import Store
 from companion.timingfile import apply_timing_file, file_name
 
@@ -22,7 +21,7 @@ def timings_dir() -> Path:
 
 
 def ensure_loaded(store: Store) -> None:
-    """Load the bundled films into an empty store; a store that has films is left alone.
+    """Load the bundled film packs into an empty store; a store that has films is left alone.
 
     Order matters: the shipped timings put the commentary on the film's clock before the notes
     are placed, so notes found through the commentary land on the aligned times. All of it is
@@ -31,10 +30,10 @@ def ensure_loaded(store: Store) -> None:
     if store.films():
         return
     with store.transaction():
-        for pack in sorted(p for p in resources_dir().iterdir() if (p / "film.toml").is_file()):
-            for track_id in load_film_pack(store, pack):
-                timings = timings_dir() / file_name(track_id)
-                if timings.is_file():
-                    apply_timing_file(store, timings)
-            if (pack / "notes.toml").is_file():
-                add_pack(store, pack / "notes.toml")
+        for pack in sorted(resources_dir().glob("*/notes.toml")):
+            added = add_pack(store, pack)
+            shipped = [timings_dir() / file_name(t) for t in added.tracks]
+            for timings in filter(Path.is_file, shipped):
+                apply_timing_file(store, timings)
+            if any(map(Path.is_file, shipped)):
+                resolve_notes(store, added.film_id)

@@ -1,77 +1,18 @@
-"""Adding a film and its commentary tracks to the store, from a film pack folder.
+"""Commentary tracks in the store: adding one from its parsed transcript, and reading it back.
 
-A film pack is a folder with ``film.toml`` (film metadata and one ``[[commentary]]`` table per
-track: transcript file, speaker, the span of the film it talks over, optional OCR table).
+Packs (``companion.packs``) say which tracks a film has; this module is what stores them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from dataclasses import asdict
 from functools import lru_cache
-from pathlib import Path
 
-from companion.errors import CompanionError
 from companion.store import Store
 from companion.timing import retime
-from companion.transcript import Transcript, TranscriptError, parse, read_ocr_table, read_source
-
-
-class PackError(CompanionError):
-    """A film pack that cannot be loaded; the message names the file and the field."""
-
-
-def read_film_toml(pack_dir: Path) -> dict:
-    path = pack_dir / "film.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PackError(f"{path}: film pack has no film.toml") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PackError(f"{path}: not valid TOML ({exc})") from None
-    film = data.get("film")
-    if not isinstance(film, dict):
-        raise PackError(f"{path}: missing [film] table")
-    for key, kind in (("id", str), ("title", str), ("year", int), ("runtime_s", (int, float))):
-        if not isinstance(film.get(key), kind):
-            raise PackError(f"{path}: [film] needs {key!r}")
-    for i, track in enumerate(data.get("commentary", []), 1):
-        for key in ("id", "title", "speaker", "transcript", "start_s", "end_s"):
-            if key not in track:
-                raise PackError(f"{path}: [[commentary]] #{i} needs {key!r}")
-        if not 0 <= track["start_s"] < track["end_s"] <= film["runtime_s"]:
-            raise PackError(f"{path}: [[commentary]] #{i}: need 0 <= start_s < end_s <= runtime_s")
-    return data
-
-
-def load_film_pack(store: Store, pack_dir: Path) -> list[str]:
-    """Add the pack's film and commentary tracks (replacing earlier copies); returns track ids."""
-    data = read_film_toml(pack_dir)
-    film = data["film"]
-    tracks = []
-    for meta in data.get("commentary", []):
-        source_path = pack_dir / meta["transcript"]
-        try:
-            ocr = read_ocr_table(pack_dir / meta["ocr_table"]) if meta.get("ocr_table") else []
-            source = read_source(source_path)
-            tracks.append((meta, parse(source, ocr)))
-        except TranscriptError as exc:
-            raise PackError(str(exc)) from None
-    with store.transaction():
-        store.db["films"].upsert(
-            {
-                "id": film["id"],
-                "title": film["title"],
-                "year": film["year"],
-                "runtime_s": float(film["runtime_s"]),
-                "metadata": json.dumps(film, sort_keys=True),
-            },
-            pk="id",
-        )
-        ids = [add_track(store, film["id"], meta, transcript) for meta, transcript in tracks]
-    return ids
+from companion.transcript import Transcript, parse
 
 
 def add_track(store: Store, film_id: str, meta: dict, transcript: Transcript) -> str:

@@ -124,7 +124,7 @@ def test_unusable_database_exits_2_and_is_left_alone(tmp_path: Path, prepare, me
 def test_broken_bundled_transcript_is_a_clear_error(tmp_path: Path):
     pack = tmp_path / "resources" / "film"
     pack.mkdir(parents=True)
-    (pack / "film.toml").write_text(
+    (pack / "notes.toml").write_text(
         '[film]\nid = "f"\ntitle = "F"\nyear = 2000\nruntime_s = 100\n'
         '[[commentary]]\nid = "d"\ntitle = "C"\nspeaker = "S"\ntranscript = "c.txt"\n'
         "start_s = 0\nend_s = 90\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 from pathlib import Path
 
 import pysubs2
@@ -27,6 +28,16 @@ from companion.transcript import normalise, normalised_words, phrase_words
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "resources" / "age_of_ultron" / "notes.toml"
+
+
+def bundled_variant(path: Path, text: str) -> Path:
+    """A changed copy of the bundled pack, with the transcript files its commentary names."""
+    path.write_text(text, encoding="utf-8")
+    for name in ("commentary.txt", "ocr.tsv"):
+        shutil.copy(BUNDLED.parent / name, path.parent / name)
+    return path
+
+
 HARBOUR = Path(__file__).resolve().parent / "data" / "harbour_lights"
 FILM = "age_of_ultron"
 TRACK = "age_of_ultron/whedon"
@@ -118,8 +129,7 @@ def test_unfound_line_has_no_time_a_warning_and_is_still_listed(store, tmp_path)
     text = BUNDLED.read_text(encoding="utf-8").replace(
         'line = "What is this?"', 'line = "Nobody in this film ever says this sentence."'
     )
-    pack = tmp_path / "notes.toml"
-    pack.write_text(text, encoding="utf-8")
+    pack = bundled_variant(tmp_path / "notes.toml", text)
     result = add_pack(store, pack)
     (warning,) = result.warnings
     assert "'age_of_ultron/ultron-actor'" in warning and "Nobody in this film" in warning
@@ -216,8 +226,10 @@ def test_invalid_pack_changes_nothing(packed, tmp_path):
 
 
 def test_note_ids_taken_by_another_pack_change_nothing(packed, tmp_path):
-    other = tmp_path / "other.toml"
-    other.write_text(BUNDLED.read_text(encoding="utf-8").replace("age_of_ultron/notes", "mine"))
+    other = bundled_variant(
+        tmp_path / "other.toml",
+        BUNDLED.read_text(encoding="utf-8").replace("age_of_ultron/notes", "mine"),
+    )
     with pytest.raises(NotesError, match="already used by another pack"):
         add_pack(packed, other)
     assert {n.id for n in packed.notes()} == {n.id for n in packed.notes(FILM)}
@@ -303,11 +315,11 @@ def test_cli_at_the_barn_with_subtitles(db_path):
 
 
 def test_cli_unplaced_note_warns(db_path, tmp_path):
-    pack = tmp_path / "notes.toml"
-    pack.write_text(
+    pack = bundled_variant(
+        tmp_path / "notes.toml",
         BUNDLED.read_text(encoding="utf-8").replace(
             'line = "Well done."', 'line = "Nobody in this film ever says this sentence."'
-        )
+        ),
     )
     added = run_companion("pack", "add", str(pack), db=db_path)
     assert added.returncode == 0 and "vision-benevolent" in added.stderr
