@@ -12,6 +12,7 @@ import pytest
 from conftest import ManualClock
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QLabel
 
 from companion.model import Note, Segment, Source, Span
 from companion.player.base import PlayerState
@@ -425,3 +426,32 @@ def test_header_says_which_edge_was_pinned_by_hand(qtbot, settings, fake_time):
     header = plain(win.now_panel.header.text())
     assert "PINNED" in header and "START PINNED" not in header and "100% sure" in header
     win.close()
+
+
+@pytest.mark.parametrize(
+    ("scene_note", "expected"),
+    [
+        # Ultron's first appearance: who plays him and what he is.
+        (
+            "age_of_ultron/ultron-actor",
+            {"age_of_ultron/ultron-actor", "age_of_ultron/ultron-what-he-is"},
+        ),
+        # The barn: Fury and Stark.
+        ("age_of_ultron/barn-fury", {"age_of_ultron/barn-fury"}),
+    ],
+)
+def test_panel_shows_the_scene_cards(qtbot, window, store, scene_note, expected):
+    """The bundled pack's cards for a scene appear on the panel when the film reaches it."""
+    (note,) = [n for n in store.notes() if n.id == scene_note]
+    window.seek(note.start_s + 1.0)
+    qtbot.waitUntil(lambda: window.now_panel.active is not None)
+    shown_ids = {n.id for n in window.now_panel.active.notes}
+    assert expected <= shown_ids
+    titles = {store_note.title for store_note in store.notes() if store_note.id in expected}
+    cards = window.now_panel.cards
+    card_text = " ".join(
+        plain(label.text())
+        for i in range(cards.count())
+        for label in cards.itemAt(i).widget().findChildren(QLabel)
+    )
+    assert all(title in card_text for title in titles)
