@@ -431,13 +431,14 @@ def test_header_says_which_edge_was_pinned_by_hand(qtbot, settings, fake_time):
 @pytest.mark.parametrize(
     ("scene_note", "expected"),
     [
-        # Ultron's first appearance: who plays him and what he is.
-        (
-            "age_of_ultron/ultron-actor",
-            {"age_of_ultron/ultron-actor", "age_of_ultron/ultron-what-he-is"},
-        ),
-        # The barn: Fury and Stark.
+        # Ultron's first appearance ("What is this?"): who really plays him.
+        ("age_of_ultron/ultron-actor", {"age_of_ultron/ultron-actor"}),
+        # The barn: Fury and Stark, then Stark's confession.
         ("age_of_ultron/barn-fury", {"age_of_ultron/barn-fury"}),
+        (
+            "age_of_ultron/barn-confession",
+            {"age_of_ultron/barn-fury", "age_of_ultron/barn-confession"},
+        ),
     ],
 )
 def test_panel_shows_the_scene_cards(qtbot, window, store, scene_note, expected):
