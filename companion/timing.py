@@ -1,4 +1,4 @@
-"""Give every segment of a track its times from the best time map the store allows.
+"""Give every segment of a track (and every note found in its words) times from the best map.
 
 The map's points are the user's pins (always exact), then subtitle anchors compatible with them;
 with neither, the linear estimate over the commentary's span. Pinned segment edges are never moved.
@@ -99,13 +99,38 @@ def retime(store: Store, track_id: str) -> None:
         )
         if values != tuple(row[5:]):
             changed.append([*values, track_id, n])
-    if changed:
-        with store.transaction():
+    with store.transaction():
+        if changed:
             store.db.conn.executemany(
                 f"UPDATE segments SET {', '.join(f'{c} = ?' for c in _WRITTEN)} "
                 "WHERE track_id = ? AND n = ?",
                 changed,
             )
+        _follow_notes(store, track_id, timemap)
+
+
+def _follow_notes(store: Store, track_id: str, timemap: TimeMap) -> None:
+    """Move the notes placed through this track's words along with it.
+
+    A note found in the transcript (a quoted film line, a phrase the director says) belongs to
+    that word, so when the track's clock changes (an alignment, a pin, a shift) the note keeps
+    its word and its length. The placement itself is only searched again by
+    ``notes.resolve_notes``; this is the cheap half that every re-timing can afford.
+    """
+    rows = store.db.execute(
+        "SELECT id, start_s, end_s, json_extract(placement, '$.word_index') FROM notes "
+        "WHERE json_extract(placement, '$.resolved_by') = 'transcript' "
+        "AND json_extract(placement, '$.track_id') = ?",
+        [track_id],
+    ).fetchall()
+    moved = []
+    for note_id, start_s, end_s, word_index in rows:
+        if word_index is None or start_s is None:
+            continue
+        start = round(timemap.time_at(word_index), 3)
+        if start != start_s:
+            moved.append((start, round(start + (end_s - start_s), 3), note_id))
+    store.db.conn.executemany("UPDATE notes SET start_s = ?, end_s = ? WHERE id = ?", moved)
 
 
 def locate_word(store: Store, track_id: str, word_index: float) -> float:

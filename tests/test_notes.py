@@ -372,3 +372,29 @@ def test_second_film_director_resumptions_are_commentary(store):
     transcript = track_transcript(store, "harbour_lights/morrow")
     after_label = [w for w in transcript.words if w.raw == "Tomas"]
     assert after_label and after_label[0].kind == "commentary"
+
+
+def test_notes_found_in_the_commentary_follow_a_timing_edit(store):
+    """A shift of the whole track moves the notes placed through its words by the same amount,
+    and undoing it puts them back."""
+    from companion import edits
+
+    track_id = store.track()["id"]
+    before = {n.id: n for n in store.notes(FILM)}
+    edits.shift(store, track_id, 12.5)
+    after = {n.id: n for n in store.notes(FILM)}
+    anchors = store.anchors(track_id)
+    inside = (anchors[0].film_s, anchors[-1].film_s)  # beyond, the map bends to stay in the film
+    followed = [
+        i
+        for i, n in before.items()
+        if n.placement.get("resolved_by") == "transcript" and inside[0] <= n.start_s <= inside[1]
+    ]
+    assert len(followed) > 10
+    for note_id in followed:
+        assert after[note_id].start_s == pytest.approx(before[note_id].start_s + 12.5, abs=0.01)
+        assert after[note_id].end_s - after[note_id].start_s == pytest.approx(
+            before[note_id].end_s - before[note_id].start_s, abs=0.002
+        )
+    edits.undo(store, track_id)
+    assert {n.id: n.start_s for n in store.notes(FILM)} == {i: n.start_s for i, n in before.items()}
