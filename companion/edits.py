@@ -110,20 +110,6 @@ def _segment(segs: dict[int, _Seg], n: int) -> _Seg:
 # writing --------------------------------------------------------------------------------------
 
 
-def _write_segments(store: Store, track_id: str, rows: dict[int, dict]) -> None:
-    """One executemany per set of columns: an edit often writes the same columns everywhere."""
-    by_columns: dict[tuple, list] = {}
-    for n, values in rows.items():
-        columns = tuple(sorted(values))
-        by_columns.setdefault(columns, []).append([values[c] for c in columns] + [track_id, n])
-    for columns, params in by_columns.items():
-        store.db.conn.executemany(
-            f"UPDATE segments SET {', '.join(f'{c} = ?' for c in columns)} "
-            "WHERE track_id = ? AND n = ?",
-            params,
-        )
-
-
 def _write_anchors(store: Store, track_id: str, anchors: list[list]) -> None:
     store.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
     store.db.conn.executemany(
@@ -173,7 +159,7 @@ def _record(
         if anchors is not None:
             after_anchors = anchors
         check_pins(segs, pins, runtime)
-        _write_segments(store, track_id, pins)
+        store.update_segments(track_id, pins)
         if after_anchors != before_anchors:
             _write_anchors(store, track_id, after_anchors)
         if after_span != before_span:
@@ -491,7 +477,7 @@ def apply_timings(
             if not missed:
                 return
             check_pins(segs, missed, runtime)
-            _write_segments(store, track_id, missed)
+            store.update_segments(track_id, missed)
             retime(store, track_id)
 
     return _record(store, track_id, "import", label, change, anchors=anchors, settle=settle)
@@ -536,8 +522,8 @@ def _replay(store: Store, track_id: str, state: str, new_state: str, empty: str)
         if row is None:
             raise EditError(empty)
         payload = json.loads(row[1])
-        _write_segments(
-            store, track_id, {int(n): sides[side] for n, sides in payload["segments"].items()}
+        store.update_segments(
+            track_id, {int(n): sides[side] for n, sides in payload["segments"].items()}
         )
         if "anchors" in payload:
             _write_anchors(store, track_id, payload["anchors"][side])

@@ -166,13 +166,6 @@ def parse_clock(value: Any) -> float:
     return seconds
 
 
-def format_clock(seconds: float) -> str:
-    whole = int(seconds)
-    millis = round((seconds - whole) * 1000)
-    text = f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
-    return f"{text}.{millis:03d}" if millis else text
-
-
 class _Checker:
     """Collects problems while reading one pack, so all of them are reported together."""
 

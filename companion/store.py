@@ -324,18 +324,25 @@ class Store:
         ).fetchone()
         return self.segment(track_id, row[0]) if row else None
 
-    def update_segments(self, track_id: str, rows: Iterable[dict]) -> None:
-        """Write the given columns of segments identified by ``n`` (timing columns only)."""
-        allowed = set(TIMING_COLUMNS)
+    def update_segments(self, track_id: str, rows: dict[int, dict]) -> None:
+        """Write timing columns of segments, by segment number.
+
+        One executemany per set of columns: an edit usually writes the same columns everywhere.
+        """
+        by_columns: dict[tuple[str, ...], list] = {}
+        for n, values in rows.items():
+            columns = tuple(sorted(values))
+            if not set(columns) <= set(TIMING_COLUMNS):
+                raise ValueError(
+                    f"not timing columns: {sorted(set(columns) - set(TIMING_COLUMNS))}"
+                )
+            by_columns.setdefault(columns, []).append([values[c] for c in columns] + [track_id, n])
         with self.transaction():
-            for row in rows:
-                changes = {k: v for k, v in row.items() if k != "n"}
-                if not changes.keys() <= allowed:
-                    raise ValueError(f"not timing columns: {sorted(changes.keys() - allowed)}")
-                assignments = ", ".join(f"{k} = ?" for k in changes)
-                self.db.execute(
-                    f"UPDATE segments SET {assignments} WHERE track_id = ? AND n = ?",
-                    [*changes.values(), track_id, row["n"]],
+            for columns, params in by_columns.items():
+                self.db.conn.executemany(
+                    f"UPDATE segments SET {', '.join(f'{c} = ?' for c in columns)} "
+                    "WHERE track_id = ? AND n = ?",
+                    params,
                 )
 
     # anchors ----------------------------------------------------------------------------

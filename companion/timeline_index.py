@@ -63,10 +63,6 @@ class IntervalIndex(Generic[T]):
         i = self.slot(t)
         return self._bounds[i] if i < len(self._bounds) else None
 
-    def starting_after(self, t: float) -> tuple[T, ...]:
-        """Items starting strictly after t, soonest first."""
-        return self._items[bisect_right(self._starts, t) :]
-
     def first_starting_after(self, t: float) -> T | None:
         i = bisect_right(self._starts, t)
         return self._items[i] if i < len(self._items) else None

@@ -36,14 +36,6 @@ class TimeMap:
         return cls((0.0, float(word_count)), (start_s, end_s), rate, rate)
 
     @classmethod
-    def through(cls, points: Sequence[tuple[float, float]], rate: float) -> TimeMap:
-        """A map through ``points`` (sorted, strictly increasing in both coordinates)."""
-        if not points:
-            raise ValueError("a time map needs at least one point")
-        positions, times = zip(*points, strict=True)
-        return cls(tuple(positions), tuple(times), rate, rate)
-
-    @classmethod
     def anchored(
         cls,
         pins: Sequence[tuple[float, float]],

@@ -65,7 +65,7 @@ def test_failed_transaction_changes_nothing(store):
     track_id = store.track()["id"]
     before = store.segments(track_id)
     with pytest.raises(RuntimeError), store.transaction():
-        store.update_segments(track_id, [{"n": 1, "start_s": 99.0}])
+        store.update_segments(track_id, {1: {"start_s": 99.0}})
         raise RuntimeError("boom")
     assert store.segments(track_id) == before
 
