@@ -56,8 +56,9 @@ SHORT_CHARS = 12
 MAX_VOTE_POSITIONS = 150
 # A cue with more candidates than this is left to the bracketed second pass.
 BACKBONE_MAX_CANDIDATES = 3
-# Nobody keeps up more than ~5 words/s; allow slack for cue timing and transcript slips.
-MIN_SECONDS_PER_WORD = 0.2
+# Nobody keeps up more than ~3.5 spoken words/s over a stretch (this director's fastest minute
+# between two quotes is 2.9/s); the slack covers short bursts, cue timing and transcript slips.
+MIN_SECONDS_PER_WORD = 0.28
 RATE_SLACK_S = 4.0
 RATE_PENALTY = 1.5
 # Evidence model (log-odds): see _evidence and _transition.
@@ -122,6 +123,7 @@ class Match:
     cue: int
     last_cue: int
     text: str
+    spoken_start: int = 0  # position among the matchable (spoken) words, for speaking rates
 
     def anchors(self) -> tuple[Anchor, Anchor]:
         """Where the quote starts, and where the commentary resumes once the line is spoken.
@@ -284,6 +286,7 @@ def _matches(
                     line.cue,
                     line.last_cue,
                     line.text,
+                    start,
                 )
             )
     return out
@@ -297,10 +300,12 @@ def _transition(mi: Match, mj: Match, typical: float) -> float | None:
     Consecutive anchors close together in both words and time form a run of quoted dialogue,
     which is itself evidence; a rate far from the commentary's typical one costs evidence.
     """
-    dw = mj.word_start - mi.word_start
     dt = mj.film_s - mi.film_s
-    if dw <= 0 or dt <= 0 or (mj.word_start < mi.word_end and mj.cue > mi.last_cue):
+    if mj.word_start <= mi.word_start or dt <= 0:
         return None
+    if mj.word_start < mi.word_end and mj.cue > mi.last_cue:
+        return None
+    dw = mj.spoken_start - mi.spoken_start
     if dt + RATE_SLACK_S < MIN_SECONDS_PER_WORD * dw:
         return None
     score = -RATE_PENALTY * abs(math.log((dt + 5.0) / (dw * typical + 5.0)))
@@ -319,7 +324,7 @@ def heaviest_chain(matches: Sequence[Match]) -> list[Match]:
     if not matches:
         return []
     ms = sorted(matches, key=lambda m: (m.word_start, m.film_s))
-    span_w = max(ms[-1].word_start - ms[0].word_start, 1)
+    span_w = max(ms[-1].spoken_start - ms[0].spoken_start, 1)
     typical = max((ms[-1].film_s - ms[0].film_s) / span_w, 0.05)
     best = [m.weight for m in ms]
     back = [-1] * len(ms)
