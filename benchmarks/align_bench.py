@@ -12,6 +12,10 @@ chain, straight lines) runs on the same draws as the baseline.
 "located" = the hidden quote got a time; "<=5s" = share within five seconds of the truth. The
 pooled errors of our method are also split between hidden quotes inside a run of quoted dialogue
 and quotes on their own, whose time can only be interpolated across the commentary around them.
+
+"floor" is no method but a bound: the map through every known point that is not hidden, at its
+true time (no re-align, so no anchor lost or wrong). What it misses is how unevenly the director
+talks between two quotes, which no interpolation from the transcript can know.
 Run: .venv/bin/python benchmarks/align_bench.py [--draws N]
 """
 
@@ -32,6 +36,7 @@ from pathlib import Path
 import pysubs2
 
 from companion.align import MatchWords, align, cue_words
+from companion.model import Anchor
 from companion.packs import load_pack
 from companion.subtitles import Cue, load_cues
 from companion.timemap import TimeMap, spoken_positions
@@ -147,6 +152,18 @@ def ours(index: MatchWords, cues: Sequence[Cue], spoken: tuple[float, ...]):
     return timemap.time_at
 
 
+def floor(truth: Sequence, hidden: set[int], truth_time, spoken: tuple[float, ...]):
+    """The map through the known points left visible, at their true times in this variant."""
+    anchors = [
+        Anchor(a.word_index, truth_time(a.film_s), a.score, a.source)
+        for m in truth
+        if m.cue not in hidden
+        for a in m.anchors()
+    ]
+    timemap, _ = TimeMap.anchored((), anchors, fallback_rate=1.0, spoken=spoken)
+    return timemap.time_at
+
+
 def summarise(outcomes: list[float | None]) -> str:
     """median / p90 / max error, share located, share within 5 s, of hidden-quote outcomes."""
     errors = sorted(e for e in outcomes if e is not None)
@@ -213,7 +230,7 @@ def measure_cli(runs: int = 3) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=5)
+    parser.add_argument("--draws", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2015)
     args = parser.parse_args()
 
@@ -240,11 +257,12 @@ def main() -> None:
     row = "{:9} {:6} {:>5} {:>7} {:>7} {:>8} {:>9} {:>7}"
     print(row.format(*header))
     alone = isolated_cues(truth)
-    pooled: dict[str, list[tuple[float | None, bool]]] = {"ours": [], "plain": []}
+    methods = ("ours", "plain", "floor")
+    pooled: dict[str, list[tuple[float | None, bool]]] = {k: [] for k in methods}
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         for variant, (_, truth_time, fmt, _, _) in VARIANTS.items():
-            results: dict[str, list[tuple[float | None, bool]]] = {"ours": [], "plain": []}
+            results: dict[str, list[tuple[float | None, bool]]] = {k: [] for k in methods}
             for _ in range(args.draws):
                 hidden = set(
                     rng.sample(sorted({m.cue for m in truth}), round(HIDE_SHARE * len(truth)))
@@ -252,8 +270,12 @@ def main() -> None:
                 path = Path(tmp) / f"{variant}.{fmt}"
                 write_variant(path, hidden, variant, rng, event_of_cue)
                 variant_cues = load_cues(path)
-                for method, fn in (("ours", ours), ("plain", plain_method)):
-                    at = fn(index, variant_cues, spoken)
+                locators = {
+                    "ours": ours(index, variant_cues, spoken),
+                    "plain": plain_method(index, variant_cues, spoken),
+                    "floor": floor(truth, hidden, truth_time, spoken),
+                }
+                for method, at in locators.items():
                     for m in truth:
                         if m.cue in hidden:
                             t = at(m.word_start)
