@@ -76,6 +76,17 @@ def test_out_of_order_quote_is_rejected(matches, cues, index):
     assert all(abs(m.film_s - said.start_s) > 5 for m in matches if m.word_start > 7000)
 
 
+def test_a_retold_line_is_not_anchored_where_nobody_could_talk_that_fast(index, cues):
+    # Rhodey tells his tank story twice (23:25 and 24:53); the commentary quotes the second
+    # telling. In a release whose subtitles lack that cue, the first telling reads like the quote,
+    # but anchoring it there would have the director say ~470 words in under two minutes.
+    second = next(c for c in cues if c.text.startswith("I fly right up to the general"))
+    first = next(c for c in cues if c.text.startswith("So I take the tank"))
+    found = align(index, [c for c in cues if c is not second]).matches
+    quote = next(m for m in found if m.text == "Neither was Omaha Beach, blondie.")
+    assert all(m.film_s != first.start_s for m in found if m.word_start > quote.word_start - 200)
+
+
 def test_shifted_subtitles_shift_the_anchors(index, cues, matches):
     shifted = [Cue(c.index, c.start_s + 25, c.end_s + 25, c.text) for c in cues]
     moved = align(index, shifted).matches
