@@ -56,8 +56,8 @@ SHORT_CHARS = 12
 MAX_VOTE_POSITIONS = 150
 # A cue with more candidates than this is left to the bracketed second pass.
 BACKBONE_MAX_CANDIDATES = 3
-# Nobody keeps up more than ~3.5 spoken words/s over a stretch (this director's fastest minute
-# between two quotes is 2.9/s); the slack covers short bursts, cue timing and transcript slips.
+# Nobody keeps up more than ~3.5 spoken words/s over a stretch (this director's fastest stretch
+# between two quotes is 3.4/s: 71 words in 21 s); the slack covers bursts, cue timing and slips.
 MIN_SECONDS_PER_WORD = 0.28
 RATE_SLACK_S = 4.0
 RATE_PENALTY = 1.5
@@ -123,7 +123,7 @@ class Match:
     cue: int
     last_cue: int
     text: str
-    spoken_start: int = 0  # position among the matchable (spoken) words, for speaking rates
+    spoken_start: int  # position among the matchable (spoken) words, for speaking rates
 
     def anchors(self) -> tuple[Anchor, Anchor]:
         """Where the quote starts, and where the commentary resumes once the line is spoken.

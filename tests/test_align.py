@@ -79,7 +79,7 @@ def test_out_of_order_quote_is_rejected(matches, cues, index):
 def test_a_retold_line_is_not_anchored_where_nobody_could_talk_that_fast(index, cues):
     # Rhodey tells his tank story twice (23:25 and 24:53); the commentary quotes the second
     # telling. In a release whose subtitles lack that cue, the first telling reads like the quote,
-    # but anchoring it there would have the director say ~470 words in under two minutes.
+    # but anchoring it there would have the director say 300 words in 48 seconds.
     second = next(c for c in cues if c.text.startswith("I fly right up to the general"))
     first = next(c for c in cues if c.text.startswith("So I take the tank"))
     found = align(index, [c for c in cues if c is not second]).matches
