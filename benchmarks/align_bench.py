@@ -35,12 +35,12 @@ from pathlib import Path
 
 import pysubs2
 
-from companion.align import MatchWords, align, cue_words
+from companion.alignment.align import MatchWords, align, cue_words
+from companion.alignment.subtitles import Cue, load_cues
+from companion.content.packs import load_pack
+from companion.content.transcript import parse, read_ocr_table, read_source
 from companion.model import Anchor
-from companion.packs import load_pack
-from companion.subtitles import Cue, load_cues
-from companion.timemap import TimeMap, spoken_positions
-from companion.transcript import parse, read_ocr_table, read_source
+from companion.timing.timemap import TimeMap, spoken_positions
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

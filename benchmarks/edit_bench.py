@@ -18,11 +18,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from companion import edits, exports
 from companion.bootstrap import ensure_loaded
+from companion.formats import exports
 from companion.model import Anchor
 from companion.store import Store
-from companion.timing import retime
+from companion.timing import edits
+from companion.timing.retime import retime
 
 
 def timed(fn: Callable[[], object], runs: int) -> list[float]:

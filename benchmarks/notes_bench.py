@@ -13,12 +13,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from companion.anchoring import align_track
+from companion.alignment.anchoring import align_track
+from companion.alignment.subtitles import load_cues
 from companion.bootstrap import ensure_loaded
-from companion.notes import add_pack, resolve_notes
+from companion.content.notes import add_pack, resolve_notes
 from companion.store import Store
-from companion.subtitles import load_cues
-from companion.timing import retime
+from companion.timing.retime import retime
 
 REPO = Path(__file__).resolve().parents[1]
 PACK = REPO / "resources" / "age_of_ultron" / "notes.toml"

@@ -92,9 +92,9 @@ def pane_has_picture(widget) -> bool:
 def child(mode: str, db: str, clip: str, seconds: float) -> dict:
     from PySide6.QtCore import QSettings
 
-    from companion.app import application, build_window
     from companion.player.base import PlayerState
     from companion.store import Store
+    from companion.ui.app import application, build_window
 
     app = application()
     settings = QSettings(str(Path(db).with_suffix(".ini")), QSettings.Format.IniFormat)

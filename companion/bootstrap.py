@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from companion.notes import add_pack, resolve_notes
+from companion.content.notes import add_pack, resolve_notes
+from companion.formats.timingfile import apply_timing_file, file_name
 from companion.store import Store
-from companion.timingfile import apply_timing_file, file_name
 
 _ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,11 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from companion.anchoring import align_track
+from companion.alignment.anchoring import align_track
+from companion.alignment.subtitles import load_cues
 from companion.bootstrap import ensure_loaded
+from companion.formats.timingfile import file_name, save_timing_file
 from companion.store import Store
-from companion.subtitles import load_cues
-from companion.timingfile import file_name, save_timing_file
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SUBTITLES = REPO.parent / "shared" / "data" / "age_of_ultron.en.srt"

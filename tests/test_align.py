@@ -11,13 +11,11 @@ import pysubs2
 import pytest
 from conftest import SUBTITLES, run_companion
 
-from companion import edits
-from companion.align import MatchWords, align, cue_words, normalize_tokens
-from companion.anchoring import AlignmentRejected, align_track
-from companion.films import track_transcript
-from companion.store import Store
-from companion.subtitles import Cue, load_cues
-from companion.timingfile import (
+from companion.alignment.align import MatchWords, align, cue_words, normalize_tokens
+from companion.alignment.anchoring import AlignmentRejected, align_track
+from companion.alignment.subtitles import Cue, load_cues
+from companion.content.films import track_transcript
+from companion.formats.timingfile import (
     TimingFileError,
     apply_timing_file,
     dumps,
@@ -25,6 +23,8 @@ from companion.timingfile import (
     save_timing_file,
     track_document,
 )
+from companion.store import Store
+from companion.timing import edits
 
 WAKANDA_S = 41 * 60 + 52  # "What comes out of Wakanda?" is spoken at 00:41:52.5
 PAL = 23.976 / 25

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import edits
 from companion.bootstrap import ensure_loaded
 from companion.model import Anchor
 from companion.store import Store
-from companion.timing import retime
+from companion.timing import edits
+from companion.timing.retime import retime
 
 COLUMNS = ", ".join(("n", *edits.TIMING_COLUMNS))
 

@@ -8,11 +8,12 @@ import shutil
 import pysubs2
 import pytest
 
-from companion import edits, exports
 from companion.bootstrap import ensure_loaded
+from companion.formats import exports
+from companion.formats.timingfile import TimingFileError
 from companion.model import Anchor
 from companion.store import Store
-from companion.timingfile import TimingFileError
+from companion.timing import edits
 
 TIMING = "n, start_s, end_s, origin, confidence, start_pinned, end_pinned, auto_start_s, auto_end_s"
 

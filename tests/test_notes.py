@@ -12,19 +12,19 @@ import pysubs2
 import pytest
 from conftest import SUBTITLES, run_companion
 
-from companion.films import track_transcript
-from companion.model import Anchor
-from companion.notes import (
+from companion.alignment.subtitles import load_cues
+from companion.content.films import track_transcript
+from companion.content.notes import (
     NotesError,
     add_pack,
     line_time,
     phrase_index,
     resolve_notes,
 )
-from companion.packs import PackError, load_pack
-from companion.subtitles import load_cues
-from companion.timing import locate_word, retime
-from companion.transcript import normalise, normalised_words, phrase_words
+from companion.content.packs import PackError, load_pack
+from companion.content.transcript import normalise, normalised_words, phrase_words
+from companion.model import Anchor
+from companion.timing.retime import locate_word, retime
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "resources" / "age_of_ultron" / "notes.toml"
@@ -377,7 +377,7 @@ def test_second_film_director_resumptions_are_commentary(store):
 def test_notes_found_in_the_commentary_follow_a_timing_edit(store):
     """A shift of the whole track moves the notes placed through its words by the same amount,
     and undoing it puts them back."""
-    from companion import edits
+    from companion.timing import edits
 
     track_id = store.track()["id"]
     before = {n.id: n for n in store.notes(FILM)}

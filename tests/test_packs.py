@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from companion.packs import PackError, load_pack, parse_clock
-from companion.transcript import normalise
+from companion.content.packs import PackError, load_pack, parse_clock
+from companion.content.transcript import normalise
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

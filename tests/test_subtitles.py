@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion.subtitles import (
+from companion.alignment.subtitles import (
     SubtitleError,
     choose_text_stream,
     clean_line,

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from companion.timecode import TimecodeError, format_time, parse_time
+from companion.timing.timecode import TimecodeError, format_time, parse_time
 
 
 @pytest.mark.parametrize(

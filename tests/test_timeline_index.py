@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from companion.model import Note, Segment
-from companion.timeline_index import DEFAULT_NOTE_SPAN_S, IntervalIndex, TimelineIndex
+from companion.timing.timeline_index import DEFAULT_NOTE_SPAN_S, IntervalIndex, TimelineIndex
 
 
 def seg(n: int, start: float, end: float) -> Segment:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion.model import Anchor
-from companion.timemap import TimeMap, heaviest_monotone, spoken_positions
+from companion.timing.timemap import TimeMap, heaviest_monotone, spoken_positions
 
 anchors_st = st.lists(
     st.tuples(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import TRANSCRIPT
 
-from companion.transcript import (
+from companion.content.transcript import (
     TranscriptError,
     normalised_words,
     parse,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 
-from companion import edits
 from companion.store import Store
-from companion.timecode import format_time
+from companion.timing import edits
+from companion.timing.timecode import format_time
 from companion.ui.content import content_from_store
 from companion.ui.editing import install_editing
 from companion.ui.main_window import MainWindow

@@ -179,7 +179,7 @@ def test_missing_libvlc_shows_the_install_command_and_the_rest_works(db_path, tm
     script = """
 import json, sys
 from PySide6.QtCore import QSettings
-from companion.app import application, build_window
+from companion.ui.app import application, build_window
 from companion.store import Store
 app = application()
 window = build_window(Store(sys.argv[1]), QSettings(sys.argv[2], QSettings.Format.IniFormat),

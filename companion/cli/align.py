@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from companion.anchoring import AlignmentRejected, AlignReport, align_track
+from companion.alignment.anchoring import AlignmentRejected, AlignReport, align_track
+from companion.alignment.subtitles import load_cues
 from companion.bootstrap import timings_dir
 from companion.cli.group import emit, json_option, main, open_store
-from companion.subtitles import load_cues
-from companion.timecode import format_time
-from companion.timingfile import reference_anchors
+from companion.formats.timingfile import reference_anchors
+from companion.timing.timecode import format_time
 
 
 @main.command("align")

@@ -8,12 +8,12 @@ from dataclasses import asdict
 import click
 
 from companion.cli.group import TIME, emit, json_option, main, open_store
-from companion.films import track_transcript
-from companion.locate import find_phrase
+from companion.content.films import track_transcript
+from companion.content.locate import find_phrase
 from companion.model import Note, Segment
 from companion.store import Store
-from companion.timecode import format_time
-from companion.timing import locate_word
+from companion.timing.retime import locate_word
+from companion.timing.timecode import format_time
 
 track_option = click.option(
     "--track", "track_id", help="Commentary track id (default: the film's first)."

@@ -1,6 +1,6 @@
 """Fixing timings from the command line: pin, nudge, shift, scale, undo/redo, import/export.
 
-Every command is one edit through :mod:`companion.edits`, committed before the command prints
+Every command is one edit through :mod:`companion.timing.edits`, committed before the command prints
 anything: a printed line is an edit that is safe on disk.
 """
 
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import click
 
-from companion import edits, exports
 from companion.cli.core import track_option
 from companion.cli.group import TIME, emit, json_option, main, open_store
+from companion.formats import exports
+from companion.timing import edits
 
 # so `nudge 42 -0.1` and `shift -2.5` read the negative number as a number, not an option
 NEGATIVE_OK = {"ignore_unknown_options": True}

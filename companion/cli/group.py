@@ -13,7 +13,7 @@ import click
 from companion.bootstrap import ensure_loaded
 from companion.errors import CompanionError
 from companion.store import Store, default_db_path
-from companion.timecode import parse_time
+from companion.timing.timecode import parse_time
 
 
 class CompanionGroup(click.Group):

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
+from companion.alignment.subtitles import Cue, SubtitleError, load_cues
 from companion.cli.core import note_json
 from companion.cli.group import emit, json_option, main, open_store
+from companion.content.notes import NotesError, add_pack, line_time, read_tracks
+from companion.content.packs import NOTE_KINDS, load_pack
 from companion.model import Note
-from companion.notes import NotesError, add_pack, line_time, read_tracks
-from companion.packs import NOTE_KINDS, load_pack
-from companion.subtitles import Cue, SubtitleError, load_cues
-from companion.timecode import format_time
+from companion.timing.timecode import format_time
 
 subtitles_option = click.option(
     "--subtitles",

@@ -17,7 +17,7 @@ def play(ctx: click.Context, video: str | None, at: float | None) -> None:
 
     A file that cannot be played is reported in the window, which then follows a clock instead.
     """
-    from companion.app import NoDisplayError, run_app  # Qt loads only for the window
+    from companion.ui.app import NoDisplayError, run_app  # Qt loads only for the window
 
     store = open_store(ctx)
     try:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from companion.model import Note, Segment
 from companion.store import SearchHit
-from companion.timeline_index import note_span
+from companion.timing.timeline_index import note_span
 from companion.ui import style
 from companion.ui.content import SearchFn, first_words
 from companion.ui.style import hms

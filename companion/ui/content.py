@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from companion.model import Anchor, Note, Segment
 from companion.store import SearchHit, Store
-from companion.timeline_index import TimelineIndex
+from companion.timing.timeline_index import TimelineIndex
 
 SearchFn = Callable[[str], Sequence[SearchHit]]
 

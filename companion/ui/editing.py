@@ -2,8 +2,8 @@
 
 The store's edit history is the truth (it survives restarts and is shared with the CLI); the
 ``QUndoStack`` mirrors it so the window gets undo/redo actions, texts and an undo view. Every
-change goes to :mod:`companion.edits` first and the stack only moves once the store has moved,
-so a refused or busy edit never leaves the two disagreeing; if the history changed behind the
+change goes to :mod:`companion.timing.edits` first and the stack only moves once the store has
+moved, so a refused or busy edit never leaves the two disagreeing; if the history changed behind the
 window's back (a CLI edit), the stack is rebuilt from the store before anything is undone.
 
 Drag a boundary between two segments on the timeline to move it. Hotkeys: I / O set the
@@ -21,11 +21,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from companion import edits
 from companion.errors import CompanionError
 from companion.model import Segment
 from companion.store import Store
-from companion.timecode import format_time
+from companion.timing import edits
+from companion.timing.timecode import format_time
 from companion.ui import style
 from companion.ui.main_window import MainWindow
 

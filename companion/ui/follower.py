@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from companion.player.base import Player, PlayerState
-from companion.timeline_index import Active, TimelineIndex
+from companion.timing.timeline_index import Active, TimelineIndex
 
 POLL_MS = 50
 

@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
 from companion.model import Segment
 from companion.player.base import Player, PlayerError, PlayerState
 from companion.player.clock import ClockPlayer, TimeSource
-from companion.timecode import TimecodeError, parse_time
-from companion.timeline_index import Active
+from companion.timing.timecode import TimecodeError, parse_time
+from companion.timing.timeline_index import Active
 from companion.ui import style
 from companion.ui.browse import BrowsePane
 from companion.ui.content import FilmContent, first_sentence

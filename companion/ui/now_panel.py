@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.model import Note, Segment
-from companion.timeline_index import Active
+from companion.timing.timeline_index import Active
 from companion.ui import style
 from companion.ui.content import first_words
 from companion.ui.style import hms

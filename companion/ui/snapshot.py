@@ -17,9 +17,9 @@ from PySide6.QtCore import QEventLoop, QSettings
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from companion.app import application, build_window
 from companion.player.base import PlayerState
 from companion.store import Store
+from companion.ui.app import application, build_window
 from companion.ui.main_window import MainWindow
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from companion.timecode import format_time
+from companion.timing.timecode import format_time
 
 BACKGROUND = "#15171b"
 SURFACE = "#1d2026"

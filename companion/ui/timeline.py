@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen, QPixmap, Q
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from companion.model import Anchor, Segment
-from companion.timeline_index import TimelineIndex, note_span
+from companion.timing.timeline_index import TimelineIndex, note_span
 from companion.ui import style
 from companion.ui.content import first_words
 from companion.ui.style import hms

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 
 from companion.store import Store
-from companion.timemap import TimeMap, confidence, spoken_positions
+from companion.timing.timemap import TimeMap, confidence, spoken_positions
 
 ESTIMATE_CONFIDENCE_SCALE_S = 600.0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from companion.transcript import Transcript, normalised_words, phrase_words
+from companion.content.transcript import Transcript, normalised_words, phrase_words
 
 FUZZY_CUTOFF = 88.0
 

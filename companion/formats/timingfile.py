@@ -39,7 +39,7 @@ from pathlib import Path
 from companion.errors import CompanionError
 from companion.model import Anchor, Segment
 from companion.store import Store
-from companion.timing import retime
+from companion.timing.retime import retime
 
 FORMAT = "companion-timings"
 VERSION = 1

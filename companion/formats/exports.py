@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pysubs2
 
-from companion import edits, timingfile
+from companion.formats import timingfile
+from companion.formats.timingfile import TimingFileError
 from companion.store import Store
-from companion.timecode import TimecodeError, format_time, parse_time
-from companion.timingfile import TimingFileError
+from companion.timing import edits
+from companion.timing.timecode import TimecodeError, format_time, parse_time
 
 CSV_MAGIC = "# companion-timings csv v1"
 CSV_COLUMNS = (
@@ -176,7 +177,7 @@ def read_table(path: Path, fmt: str | None = None) -> tuple[TimingTable, list[st
 
 
 def json_table(timing: timingfile.TimingFile) -> TimingTable:
-    """A JSON timing file (read and checked for form by :mod:`companion.timingfile`)."""
+    """A JSON timing file (read and checked for form by :mod:`companion.formats.timingfile`)."""
     entries = tuple(
         TimingEntry(
             s.id,

@@ -1,7 +1,7 @@
 """Anchoring a stored commentary track on a film's subtitles: the ``align`` operation.
 
-Matching (:mod:`companion.align`) is pure; this is where its anchors replace the track's old ones
-and every unpinned timing and note follows, all at once or not at all.
+Matching (:mod:`companion.alignment.align`) is pure; this is where its anchors replace the
+track's old ones and every unpinned timing and note follows, all at once or not at all.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from companion.align import Match, MatchWords, align
+from companion.alignment.align import Match, MatchWords, align
+from companion.alignment.subtitles import Cue
+from companion.content.films import track_transcript
+from companion.content.notes import resolve_notes
+from companion.content.transcript import Transcript
 from companion.errors import CompanionError
-from companion.films import track_transcript
 from companion.model import Anchor
-from companion.notes import resolve_notes
 from companion.store import Store
-from companion.subtitles import Cue
-from companion.timemap import TimeMap
-from companion.timing import retime
-from companion.transcript import Transcript
+from companion.timing.retime import retime
+from companion.timing.timemap import TimeMap
 
 # Subtitles of this film match well over a hundred lines spread over the whole commentary;
 # another film's match a handful of common phrases ("Come on.") in no consistent order.

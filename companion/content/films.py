@@ -1,6 +1,6 @@
 """Commentary tracks in the store: adding one from its parsed transcript, and reading it back.
 
-Packs (``companion.packs``) say which tracks a film has; this module is what stores them.
+Packs (``companion.content.packs``) say which tracks a film has; this module is what stores them.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import json
 from dataclasses import asdict
 from functools import lru_cache
 
+from companion.content.transcript import Transcript, parse
 from companion.store import Store
-from companion.timing import retime
-from companion.transcript import Transcript, parse
+from companion.timing.retime import retime
 
 
 def add_track(store: Store, film_id: str, meta: dict, transcript: Transcript) -> str:

@@ -18,16 +18,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from companion.errors import CompanionError
-from companion.films import add_track, source_sha256, track_transcript
-from companion.locate import find_phrase
-from companion.model import SpanKind
-from companion.packs import Pack, PackError, PackNote, PackTrack, load_pack
-from companion.store import Store
-from companion.subtitles import Cue
-from companion.timemap import TimeMap
-from companion.timing import track_map
-from companion.transcript import (
+from companion.alignment.subtitles import Cue
+from companion.content.films import add_track, source_sha256, track_transcript
+from companion.content.locate import find_phrase
+from companion.content.packs import Pack, PackError, PackNote, PackTrack, load_pack
+from companion.content.transcript import (
     Transcript,
     TranscriptError,
     normalise,
@@ -36,6 +31,11 @@ from companion.transcript import (
     read_ocr_table,
     read_source,
 )
+from companion.errors import CompanionError
+from companion.model import SpanKind
+from companion.store import Store
+from companion.timing.retime import track_map
+from companion.timing.timemap import TimeMap
 
 # Keys the resolver adds to a stored placement; everything else is the pack's own wording.
 _RESOLUTION_KEYS = ("resolved_by", "track_id", "segment", "word_index", "warning")

@@ -39,9 +39,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from companion.alignment.subtitles import Cue
+from companion.content.transcript import Transcript
 from companion.model import Anchor
-from companion.subtitles import Cue
-from companion.transcript import Transcript
 
 CONTRACTION_TAILS = {"s", "t", "re", "m", "ve", "d", "ll", "nt"}
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})

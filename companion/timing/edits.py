@@ -2,7 +2,7 @@
 
 The CLI and the UI both call these functions, so an edit means the same thing wherever it is made.
 Each edit is one store transaction: the change, the re-interpolation of the unpinned segments
-(:func:`companion.timing.retime`) and a row in ``edits`` holding a label and the before/after
+(:func:`companion.timing.retime.retime`) and a row in ``edits`` holding a label and the before/after
 values of everything it touched. Undo and redo replay those values from the store, so the
 history survives a restart and two windows on the same database agree on it.
 
@@ -23,8 +23,8 @@ from typing import Literal
 
 from companion.errors import CompanionError
 from companion.store import TIMING_COLUMNS, Store
-from companion.timecode import format_time
-from companion.timing import retime
+from companion.timing.retime import retime
+from companion.timing.timecode import format_time
 
 Edge = Literal["start", "end"]
 # Frame rates a release may run at; 23.976 and 29.97 are the NTSC rates, exactly 24000/1001 etc.

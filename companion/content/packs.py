@@ -3,7 +3,7 @@
 A pack is written by people, often for a film the code has never heard of, so it is validated as
 a whole: every problem is reported at once, each naming the file, the note id and the field,
 instead of stopping at the first one. Nothing here touches the store; placing notes on the film
-clock is ``companion.notes``.
+clock is ``companion.content.notes``.
 
 Pack format
 ===========

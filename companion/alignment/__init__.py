@@ -1,0 +1,1 @@
+"""Placing the commentary on the film: subtitles, anchors, sync and listening."""

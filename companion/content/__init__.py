@@ -1,0 +1,1 @@
+"""What the viewer reads: the transcript, films, packs, notes and phrase lookup."""

@@ -1,0 +1,1 @@
+"""Files Companion reads and writes for others: timing files and exports."""

@@ -1,0 +1,1 @@
+"""Time on the film: the time map, re-timing, edits, timecodes and release maps."""
