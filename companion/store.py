@@ -34,6 +34,7 @@ TIMING_COLUMNS = (
     "end_pinned",
 )
 DB_ENV = "COMPANION_DB"
+MAX_SEARCH_RESULTS = 10_000
 
 
 class StoreError(CompanionError):
@@ -396,6 +397,8 @@ class Store:
         'AND' typed by a user are searched for as text instead of parsed as syntax. The last
         word also matches as a prefix, so results come while the user is still typing.
         """
+        if not 1 <= limit <= MAX_SEARCH_RESULTS:
+            raise StoreError(f"a search shows 1 to {MAX_SEARCH_RESULTS} results, not {limit}")
         match = fts_query(query)
         if not match:
             return []

@@ -239,6 +239,8 @@ def read_timing_file(path: Path) -> TimingFile:
         raise TimingFileError(f"{path}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise TimingFileError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise TimingFileError(f"{path}: not a timing file (values nested too deeply)") from None
     return parse_timing_document(data, str(path))
 
 

@@ -24,7 +24,7 @@ from typing import Literal
 from companion.errors import CompanionError
 from companion.store import TIMING_COLUMNS, Store
 from companion.timing.retime import retime
-from companion.timing.timecode import format_time
+from companion.timing.timecode import format_time, outside_film
 
 Edge = Literal["start", "end"]
 # Frame rates a release may run at; 23.976 and 29.97 are the NTSC rates, exactly 24000/1001 etc.
@@ -243,10 +243,9 @@ def _check_anchors(anchors: list[list], runtime: float) -> None:
 
 
 def _film_time(t: float, runtime: float) -> float:
-    if not 0 <= t <= runtime:
-        raise EditError(
-            f"{format_time(t)} is outside the film (00:00:00.000 to {format_time(runtime)})"
-        )
+    problem = outside_film(t, runtime)
+    if problem:
+        raise EditError(problem)
     return round(t, 3)
 
 
