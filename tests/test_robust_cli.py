@@ -25,11 +25,16 @@ def run(db: Path, *args: str) -> tuple[int, str, str]:
 
 def content_hash(db: Path) -> str:
     """What the database holds (its SQL dump), whatever pages SQLite happens to write."""
-    conn = sqlite3.connect(db)
-    try:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
-    finally:
-        conn.close()
+    uri = db.resolve().as_uri()
+    for mode in ("mode=ro", "immutable=1"):  # immutable: on a full or read-only disk
+        conn = sqlite3.connect(f"{uri}?{mode}", uri=True)
+        try:
+            return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+        except sqlite3.OperationalError:
+            continue
+        finally:
+            conn.close()
+    raise AssertionError(f"cannot read {db}")
 
 
 def assert_refused(db: Path, *args: str, message: str) -> str:

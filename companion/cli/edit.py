@@ -26,6 +26,8 @@ def _track(ctx: click.Context, track_id: str | None) -> str:
 
 
 def _report(edit: edits.Edit, as_json: bool, verb: str = "") -> None:
+    for warning in edit.warnings:
+        click.echo(f"companion: warning: {warning}", err=True)
     emit(as_json, asdict(edit), lambda: f"{verb}{edit.label}  (edit {edit.id})")
 
 
