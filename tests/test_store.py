@@ -154,9 +154,8 @@ def test_a_read_only_file_serves_reads_and_refuses_writes(db_path: Path):
 def test_a_file_this_process_cannot_write_is_read_only(db_path: Path, monkeypatch):
     """The check does not rely on the OS refusing the write (root is never refused)."""
     monkeypatch.setattr(os, "access", lambda path, mode: False)
-    with Store(db_path) as store, pytest.raises(StoreError, match="read-only"):
-        with store.transaction():
-            pass
+    with Store(db_path) as store, pytest.raises(StoreError, match="read-only"), store.transaction():
+        pass
 
 
 def test_refuses_a_missing_folder(tmp_path: Path):
