@@ -30,10 +30,20 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
     cues = load_cues(source)
     try:
         report = align_track(
-            store, track["id"], cues, reference_anchors(timings_dir(), track["id"])
+            store,
+            track["id"],
+            cues,
+            reference_anchors(timings_dir(), track["id"]),
+            label=f"Align to {source.name}",
         )
     except AlignmentRejected as exc:
         raise AlignmentRejected(f"{source}: {exc}") from None
+    if report.outside_film:
+        click.echo(
+            f"companion: warning: {source}: {report.outside_film} subtitle lines are timed "
+            "outside the film and were left out",
+            err=True,
+        )
     emit(as_json, {"source": str(source), **report.as_dict()}, lambda: _text(report))
 
 
@@ -53,5 +63,8 @@ def _text(report: AlignReport) -> str:
             clock,
             f"longest stretch without an anchor: {gap['seconds']:.0f} s"
             f" ({format_time(gap['from_s'])} – {format_time(gap['to_s'])})",
+            f"edit {report.edit_id} (companion undo puts the previous timings back)"
+            if report.edit_id
+            else "the timings already matched these subtitles: nothing changed",
         ]
     )

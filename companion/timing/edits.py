@@ -165,6 +165,7 @@ def _record(
             _check_anchors(after_anchors, runtime)
         if anchors is not None:
             after_anchors = anchors
+            _check_anchors(after_anchors, runtime)
         check_pins(segs, pins, runtime)
         store.update_segments(track_id, pins)
         if after_anchors != before_anchors:
@@ -545,6 +546,28 @@ def _clock_change(
         return out
 
     return _record(store, track_id, op, label, change, clock=clock)
+
+
+def reanchor(
+    store: Store,
+    track_id: str,
+    anchors: list[list],
+    label: str,
+    settle: Callable[[], None] | None = None,
+) -> Edit:
+    """Replace the track's anchors (an align) and re-time every unpinned segment, as one edit;
+    ``settle`` re-places the notes, whose times the edit records too."""
+    film_id = store.track(track_id)["film_id"]
+    return _record(
+        store,
+        track_id,
+        "align",
+        label,
+        lambda segs: {},
+        anchors=anchors,
+        settle=settle,
+        notes_of=film_id,
+    )
 
 
 def apply_timings(
