@@ -35,6 +35,7 @@ TIMING_COLUMNS = (
 )
 DB_ENV = "COMPANION_DB"
 MAX_SEARCH_RESULTS = 10_000
+_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class StoreError(CompanionError):
@@ -277,6 +278,10 @@ class Store:
             raise StoreError(
                 f"{self.path}: migration to schema {SCHEMA_VERSION} failed ({exc})"
             ) from None
+
+    def files(self) -> list[Path]:
+        """The database file and the files SQLite keeps beside it (nothing may write over them)."""
+        return [self.path, *(self.path.with_name(self.path.name + x) for x in _SIDE_FILES)]
 
     def close(self) -> None:
         self.db.close()

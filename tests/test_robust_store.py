@@ -13,10 +13,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+from test_robust_cli import assert_refused, content_hash, run
 
 from companion.store import Store, StoreError
 from companion.timing import edits
-from tests.test_robust_cli import assert_refused, content_hash, run
 
 FIRST_RUN = """
 import sys
@@ -66,18 +66,6 @@ def test_a_full_database_says_so_and_changes_nothing(db_path: Path):
             pytest.fail("the database never filled up")
         assert content_hash(db_path) == before
         assert store.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path):
-    """A real 4 MB filesystem (tmpfs; needs root), unmounted afterwards."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)])
-    if done.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_a_real_full_disk_is_one_line_and_nothing_changed(db_path: Path, small_disk: Path):

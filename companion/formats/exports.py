@@ -19,6 +19,7 @@ from pathlib import Path
 import pysubs2
 
 from companion.formats import timingfile
+from companion.formats.output import write_text_atomic
 from companion.formats.timingfile import TimingFileError
 from companion.store import Store
 from companion.timing import edits
@@ -88,15 +89,10 @@ def export_text(store: Store, track_id: str, fmt: str) -> str:
 
 
 def export_file(store: Store, track_id: str, path: Path, fmt: str | None = None) -> str:
-    """Write the export to ``path`` atomically (a crash never leaves half a file); its format."""
+    """Write the export to ``path`` atomically (a crash never leaves half a file, nor a
+    temporary one), never over the database; returns its format."""
     fmt = file_format(path, fmt)
-    text = export_text(store, track_id, fmt)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(path)
-    except OSError as exc:
-        raise TimingFileError(f"{path}: cannot write ({exc.strerror})") from None
+    write_text_atomic(path, export_text(store, track_id, fmt), store.files())
     return fmt
 
 

@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from companion.errors import CompanionError
+from companion.formats.output import write_text_atomic
 from companion.model import Anchor, Segment
 from companion.store import Store
 from companion.timing.retime import retime
@@ -130,9 +130,7 @@ def dumps(document: dict) -> str:
 
 def save_timing_file(store: Store, track_id: str, path: Path) -> None:
     """Write the track's timings to ``path``, atomically (a crash leaves the old file)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(dumps(track_document(store, track_id)), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, dumps(track_document(store, track_id)), store.files())
 
 
 def _number(value: object, where: str, problems: list[str], low: float = 0.0) -> float:
