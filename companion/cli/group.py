@@ -15,7 +15,7 @@ from companion.cli.params import TIME, NumbersCommand
 from companion.errors import CompanionError
 from companion.store import Store, default_db_path
 
-__all__ = ["TIME", "emit", "fail", "json_option", "main", "open_store"]
+__all__ = ["TIME", "emit", "fail", "json_option", "main", "open_store", "warn"]
 
 
 class CompanionGroup(click.Group):
@@ -43,6 +43,11 @@ def fail(message: str) -> NoReturn:
     """Print ``companion: error: message`` and exit with code 2."""
     click.echo(f"companion: error: {message}", err=True)
     sys.exit(2)
+
+
+def warn(message: str) -> None:
+    """Print ``companion: warning: message``: something was skipped, the command went on."""
+    click.echo(f"companion: warning: {message}", err=True)
 
 
 def _usage_message(exc: click.UsageError) -> str:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion.errors import CompanionError
+from companion.formats.encoding import decode_bytes
 from companion.formats.output import write_text_atomic
 from companion.model import Anchor, Segment
 from companion.store import Store
@@ -227,14 +228,13 @@ def read_timing_file(path: Path) -> TimingFile:
     try:
         if path.stat().st_size > MAX_SIZE:
             raise TimingFileError(f"{path}: too large for a timing file")
-        text = path.read_bytes().decode("utf-8-sig")
-        data = json.loads(text)
+        data = json.loads(decode_bytes(path.read_bytes()))
     except FileNotFoundError:
         raise TimingFileError(f"{path}: no such timing file") from None
     except OSError as exc:
         raise TimingFileError(f"{path}: can't read the file ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
-        raise TimingFileError(f"{path}: not UTF-8 text") from None
+        raise TimingFileError(f"{path}: not a text file (broken UTF-16)") from None
     except json.JSONDecodeError as exc:
         raise TimingFileError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except RecursionError:
