@@ -41,13 +41,27 @@ class CompanionGroup(click.Group):
 
 def fail(message: str) -> NoReturn:
     """Print ``companion: error: message`` and exit with code 2."""
-    click.echo(f"companion: error: {message}", err=True)
+    click.echo(f"companion: error: {printable(message)}", err=True)
     sys.exit(2)
+
+
+def printable(message: str) -> str:
+    """``message`` safe to print: control characters a user typed (a line break inside a file
+    name) are shown escaped, so an error stays one line; only a list of problems continues on
+    indented lines, as the message wrote it."""
+    lines: list[str] = []
+    for part in message.split("\n"):
+        part = "".join(c if c.isprintable() else repr(c)[1:-1] for c in part)
+        if lines and not part.startswith("  "):
+            lines[-1] += "\\n" + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
 
 
 def warn(message: str) -> None:
     """Print ``companion: warning: message``: something was skipped, the command went on."""
-    click.echo(f"companion: warning: {message}", err=True)
+    click.echo(f"companion: warning: {printable(message)}", err=True)
 
 
 def _usage_message(exc: click.UsageError) -> str:
