@@ -247,12 +247,15 @@ class Store:
         if row is None:
             return 0
         try:
-            return int(row[0])
+            version = int(row[0])
         except (TypeError, ValueError):
+            version = -1
+        if version < 0:
             raise StoreError(
                 f"{self.path}: not a usable companion database (schema version "
-                f"{shown(row[0])} is not a number)"
-            ) from None
+                f"{shown(row[0])} is not a number of a version)"
+            )
+        return version
 
     def _enable_wal(self) -> None:
         try:
