@@ -168,7 +168,7 @@ def _record(
         if settle is not None:
             settle()
         after = _segments(store, track_id)
-        payload = {
+        payload: dict[str, object] = {
             "segments": {
                 str(n): [segs[n].values, seg.values]
                 for n, seg in after.items()
@@ -187,6 +187,7 @@ def _record(
             "VALUES (?, ?, ?, ?, ?, 'done')",
             [track_id, _now(), label, op, json.dumps(payload, separators=(",", ":"))],
         )
+        assert cursor.lastrowid is not None  # set by the INSERT
         return _one_edit(store, cursor.lastrowid)
 
 
@@ -457,7 +458,7 @@ def apply_timings(
     runtime = _runtime(store, track_id)
 
     def change(segs: dict[int, _Seg]) -> dict[int, dict]:
-        out = {}
+        out: dict[int, dict] = {}
         for n, (start, end, start_pinned, end_pinned) in entries.items():
             _segment(segs, n)
             for edge, t, pinned in (("start", start, start_pinned), ("end", end, end_pinned)):
@@ -469,7 +470,7 @@ def apply_timings(
     def settle() -> None:
         for _ in range(2 * len(entries) + 1):
             segs = _segments(store, track_id)
-            missed = {}
+            missed: dict[int, dict] = {}
             for n, (start, end, _sp, _ep) in entries.items():
                 for edge, t in (("start", start), ("end", end)):
                     if abs(segs[n].values[f"{edge}_s"] - t) > 0.0005:

@@ -36,7 +36,8 @@ def check_display() -> None:
 def application(argv: Sequence[str] = ()) -> QApplication:
     prefer_x11()
     check_display()
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName("Companion")
     app.setOrganizationName("Companion")
     apply_theme(app)
