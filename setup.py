@@ -6,6 +6,7 @@ the checkout, where the design puts them; a build copies each folder whole into 
 ``importlib.resources``. An editable install copies nothing: it reads the checkout's folders.
 """
 
+import shutil
 from pathlib import Path
 
 from setuptools import setup
@@ -20,7 +21,9 @@ class BuildWithData(build_py):
         if self.editable_mode:
             return
         for name in BUNDLED:
-            self.copy_tree(name, str(Path(self.build_lib, "companion", "bundled", name)))
+            target = Path(self.build_lib, "companion", "bundled", name)
+            shutil.rmtree(target, ignore_errors=True)  # a file removed since the last build goes
+            self.copy_tree(name, str(target))
 
 
 setup(cmdclass={"build_py": BuildWithData})
