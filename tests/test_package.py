@@ -149,10 +149,16 @@ def test_installed_wheel_installs_its_desktop_entry(installed: Path, tmp_path: P
     assert (tmp_path / "icons/hicolor/scalable/apps/companion.svg").is_file()
 
 
+@pytest.fixture
+def pipx_home(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path / "pipx"
+    shutil.rmtree(tmp_path / "pipx", ignore_errors=True)  # a whole venv: don't keep it
+
+
 @pytest.mark.skipif(shutil.which("pipx") is None, reason="pipx is not installed")
-def test_pipx_install_runs_the_bundled_film(tmp_path: Path):
+def test_pipx_install_runs_the_bundled_film(tmp_path: Path, pipx_home: Path):
     """``pipx install .``: needs the package index (pipx resolves the dependencies)."""
-    env = clean_env(PIPX_HOME=str(tmp_path / "pipx"), PIPX_BIN_DIR=str(tmp_path / "bin"))
+    env = clean_env(PIPX_HOME=str(pipx_home), PIPX_BIN_DIR=str(tmp_path / "bin"))
     installed = subprocess.run(
         ["pipx", "install", str(REPO)], env=env, capture_output=True, text=True, timeout=600
     )
