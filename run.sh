@@ -2,7 +2,7 @@
 # Companion's set-up and launcher: installs whatever is missing, then runs the app or the tests.
 #   ./run.sh app [ARGS...]    install the desktop entry (menu, "Open with"), then open the app on
 #                             the bundled film (ARGS go to `companion`)
-#   ./run.sh test [ARGS...]   the checks below, then the whole test suite headless (ARGS go to pytest)
+#   ./run.sh test [ARGS...]   the checks below, then every test, headless (ARGS go to pytest)
 #   ./run.sh check            ruff check, ruff format --check and mypy: any finding fails
 # Idempotent and quiet when nothing is missing; needs root or sudo only to install system packages.
 set -euo pipefail
