@@ -64,10 +64,10 @@ def default_db_path() -> Path:
 
 
 def _create_v1(db: sqlite_utils.Database) -> None:
-    db["films"].create(
+    db.table("films").create(
         {"id": str, "title": str, "year": int, "runtime_s": float, "metadata": str}, pk="id"
     )
-    db["tracks"].create(
+    db.table("tracks").create(
         {
             "id": str,
             "film_id": str,
@@ -82,7 +82,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("film_id", "films", "id")],
     )
-    db["segments"].create(
+    db.table("segments").create(
         {
             "track_id": str,
             "n": int,
@@ -100,7 +100,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk=("track_id", "n"),
         foreign_keys=[("track_id", "tracks", "id")],
     )
-    db["anchors"].create(
+    db.table("anchors").create(
         {
             "id": int,
             "track_id": str,
@@ -112,17 +112,17 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("track_id", "tracks", "id")],
     )
-    db["anchors"].create_index(["track_id", "word_index"])
-    db["segments"].enable_fts(["text"], create_triggers=True, tokenize="porter")
+    db.table("anchors").create_index(["track_id", "word_index"])
+    db.table("segments").enable_fts(["text"], create_triggers=True, tokenize="porter")
 
 
 def _migrate_v2(db: sqlite_utils.Database) -> None:
     """v2: pins and machine times on segments, OCR fixes on tracks, notes, the edit history."""
-    db["tracks"].add_column("ocr_table", str, not_null_default="[]")
+    db.table("tracks").add_column("ocr_table", str, not_null_default="[]")
     for column in ("start_pinned", "end_pinned"):
-        db["segments"].add_column(column, int, not_null_default=0)
+        db.table("segments").add_column(column, int, not_null_default=0)
     for column in ("auto_start_s", "auto_end_s"):
-        db["segments"].add_column(column, float)
+        db.table("segments").add_column(column, float)
     db.execute("UPDATE segments SET auto_start_s = start_s, auto_end_s = end_s")
     # Re-index a segment's text only when the text changes: every timing edit rewrites many
     # segments' times, and a full FTS delete + insert per row made an edit cost ~30 ms more.
@@ -133,7 +133,7 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
         "VALUES ('delete', old.rowid, old.text); "
         "INSERT INTO segments_fts (rowid, text) VALUES (new.rowid, new.text); END"
     )
-    db["notes"].create(
+    db.table("notes").create(
         {
             "id": str,
             "film_id": str,
@@ -153,11 +153,11 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("film_id", "films", "id")],
     )
-    db["notes"].create_index(["film_id", "start_s"])
-    db["notes"].enable_fts(
+    db.table("notes").create_index(["film_id", "start_s"])
+    db.table("notes").enable_fts(
         ["title", "body", "claim", "truth"], create_triggers=True, tokenize="porter"
     )
-    db["edits"].create(
+    db.table("edits").create(
         {
             "id": int,
             "track_id": str,
@@ -271,10 +271,12 @@ class Store:
             with self.transaction():
                 version = self._version()
                 if version == 0:
-                    self.db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+                    self.db.table("meta").create(
+                        {"key": str, "value": str}, pk="key", if_not_exists=True
+                    )
                 for step in MIGRATIONS[version:]:
                     step(self.db)
-                self.db["meta"].upsert(
+                self.db.table("meta").upsert(
                     {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
                 )
         except sqlite3.DatabaseError as exc:
@@ -322,7 +324,7 @@ class Store:
             if conn.in_transaction:
                 with suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error) and _ENVIRONMENT.get(_primary(exc)):
+            if isinstance(exc, sqlite3.Error) and _primary(exc) in _ENVIRONMENT:
                 raise self._problem(exc, "nothing was changed") from None
             raise
 
@@ -334,7 +336,7 @@ class Store:
                 f"{self.path}: the database is busy (another Companion is writing); "
                 f"{outcome}; try again in a moment"
             )
-        problem = _ENVIRONMENT.get(code, str(exc))
+        problem = _ENVIRONMENT[code] if code in _ENVIRONMENT else str(exc)
         return StoreError(f"{self.path}: {problem}; {outcome}")
 
     # films and tracks -------------------------------------------------------------------
@@ -366,7 +368,7 @@ class Store:
                 raise StoreError(f"{self.path}: the film has no commentary track")
             return tracks[0]
         try:
-            return self.db["tracks"].get(track_id)
+            return self.db.table("tracks").get(track_id)
         except sqlite_utils.db.NotFoundError:
             raise StoreError(f"no commentary track {track_id!r}") from None
 
@@ -426,7 +428,7 @@ class Store:
         """Drop every anchor of the track and store these instead (a re-align never merges)."""
         with self.transaction():
             self.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
-            self.db["anchors"].insert_all(
+            self.db.table("anchors").insert_all(
                 {
                     "track_id": track_id,
                     "word_index": a.word_index,

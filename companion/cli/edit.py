@@ -65,7 +65,7 @@ def pin(
 ) -> None:
     """Pin SEGMENT's start (or --end) at TIME; the segments around it follow."""
     store = open_store(ctx)
-    edge = "end" if at_end else "start"
+    edge: edits.Edge = "end" if at_end else "start"
     _report(edits.set_time(store, _track(ctx, track_id), segment, time, edge), as_json)
 
 
@@ -77,11 +77,11 @@ def pin(
 @json_option
 @click.pass_context
 def unpin(
-    ctx: click.Context, segment: int, edge: str | None, track_id: str | None, as_json: bool
+    ctx: click.Context, segment: int, edge: edits.Edge | None, track_id: str | None, as_json: bool
 ) -> None:
     """Let SEGMENT follow the machine's timing again (both edges, or one)."""
     store = open_store(ctx)
-    edges = (edge,) if edge else ("start", "end")
+    edges: tuple[edits.Edge, ...] = (edge,) if edge else ("start", "end")
     _report(edits.unpin(store, _track(ctx, track_id), segment, edges), as_json)
 
 
@@ -102,7 +102,7 @@ def nudge(
 ) -> None:
     """Move SEGMENT's start (or --end) by SECONDS (e.g. -0.1) and pin it there."""
     store = open_store(ctx)
-    edge = "end" if at_end else "start"
+    edge: edits.Edge = "end" if at_end else "start"
     _report(edits.nudge(store, _track(ctx, track_id), segment, seconds, edge), as_json)
 
 
@@ -163,6 +163,7 @@ def scale(
     if fps:
         factor = edits.fps_factor(fps)
         label = f"Scale all from {fps.replace(':', ' to ')} fps"
+    assert factor is not None  # exactly one of FACTOR and --fps was given
     _report(edits.scale(store, _track(ctx, track_id), factor, label), as_json)
 
 

@@ -32,8 +32,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from companion.errors import CompanionError
 from companion.formats.encoding import decode_bytes
@@ -47,6 +49,7 @@ VERSION = 1
 ORIGINS = ("estimated", "anchored", "pinned")
 PINNED = ("none", "start", "end", "both")
 MAX_SIZE = 50_000_000
+T = TypeVar("T")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -192,6 +195,18 @@ def _segment(row: object, where: str, problems: list[str]) -> SegmentTiming | No
     return SegmentTiming(seg_id, start, end, str(origin), str(pinned), conf)
 
 
+def _entries(
+    data: dict, key: str, parse: Callable[[object, str, list[str]], T | None], problems: list[str]
+) -> list[T]:
+    """The list ``data[key]``, each entry parsed; one that is not an object is left out."""
+    rows = data.get(key)
+    if not isinstance(rows, list):
+        problems.append(f"{key}: must be a list")
+        return []
+    parsed = (parse(row, f"{key}[{i}]", problems) for i, row in enumerate(rows))
+    return [entry for entry in parsed if entry is not None]
+
+
 def parse_timing_document(data: object, name: str) -> TimingFile:
     """A checked timing document; raises TimingFileError listing every problem."""
     if not isinstance(data, dict):
@@ -208,14 +223,9 @@ def parse_timing_document(data: object, name: str) -> TimingFile:
     sha = _text(data.get("source_sha256"), "source_sha256", problems)
     if sha and not _SHA256.match(sha):
         problems.append("source_sha256: must be 64 lowercase hex digits")
-    anchors, segments = [], []
-    for key, parse, out in (("anchors", _anchor, anchors), ("segments", _segment, segments)):
-        rows = data.get(key)
-        if not isinstance(rows, list):
-            problems.append(f"{key}: must be a list")
-            continue
-        out.extend(parse(row, f"{key}[{i}]", problems) for i, row in enumerate(rows))
-    ids = [s.id for s in segments if s]
+    anchors = _entries(data, "anchors", _anchor, problems)
+    segments = _entries(data, "segments", _segment, problems)
+    ids = [s.id for s in segments]
     if len(set(ids)) != len(ids):
         problems.append("segments: ids must be unique")
     if problems:

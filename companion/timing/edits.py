@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import pairwise
-from typing import Literal
+from typing import Any, Literal
 
 from companion.errors import CompanionError, shown
 from companion.store import TIMING_COLUMNS, Store
@@ -176,7 +176,7 @@ def _record(
         if settle is not None:
             settle()
         after = _segments(store, track_id)
-        payload: dict = {"segments": {}}
+        payload: dict[str, Any] = {"segments": {}}
         for n, seg in after.items():
             changed = [c for c in TIMING_COLUMNS if seg.values[c] != segs[n].values[c]]
             if changed:
@@ -202,6 +202,7 @@ def _record(
             "VALUES (?, ?, ?, ?, ?, 'done')",
             [track_id, _now(), label, op, encode_payload(payload)],
         )
+        assert cursor.lastrowid is not None  # set by the INSERT
         return _one_edit(store, cursor.lastrowid)
 
 
@@ -588,7 +589,7 @@ def apply_timings(
     runtime = _runtime(store, track_id)
 
     def change(segs: dict[int, _Seg]) -> dict[int, dict]:
-        out = {}
+        out: dict[int, dict] = {}
         for n, (start, end, start_pinned, end_pinned) in entries.items():
             _segment(segs, n)
             for edge, t, pinned in (("start", start, start_pinned), ("end", end, end_pinned)):
@@ -600,7 +601,7 @@ def apply_timings(
     def settle() -> None:
         for _ in range(2 * len(entries) + 1):
             segs = _segments(store, track_id)
-            missed = {}
+            missed: dict[int, dict] = {}
             for n, (start, end, _sp, _ep) in entries.items():
                 for edge, t in (("start", start), ("end", end)):
                     if abs(segs[n].values[f"{edge}_s"] - t) > 0.0005:
