@@ -42,6 +42,8 @@ def ensure_loaded(store: Store) -> None:
     if store.films():
         return
     with store.transaction():
+        if store.films():  # another first run got the write lock first and built it
+            return
         for pack in sorted(resources_dir().glob("*/notes.toml")):
             added = add_pack(store, pack)
             shipped = [timings_dir() / file_name(t) for t in added.tracks]

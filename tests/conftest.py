@@ -134,3 +134,18 @@ def test_clip(tmp_path_factory):
     from clip import make_clip
 
     return make_clip(tmp_path_factory.mktemp("clip") / "clip.mkv")
+
+
+# ==== Bad input and bad conditions (issue 13) =================================================
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real 4 MB filesystem (tmpfs; needs root), unmounted afterwards."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)])
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)

@@ -255,6 +255,8 @@ def _read_toml(path: Path) -> dict:
         raise PackError([f"{path}: not UTF-8 text (bad byte at offset {exc.start})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise PackError([f"{path}: not valid TOML ({exc})"]) from None
+    except RecursionError:
+        raise PackError([f"{path}: not a pack (values nested too deeply)"]) from None
 
 
 def _film(check: _Checker, table: Any) -> PackFilm | None:

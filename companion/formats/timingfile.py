@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +38,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from companion.errors import CompanionError
+from companion.formats.encoding import decode_bytes
+from companion.formats.output import write_text_atomic
 from companion.model import Anchor, Segment
 from companion.store import Store
 from companion.timing.retime import retime
@@ -133,9 +134,7 @@ def dumps(document: dict) -> str:
 
 def save_timing_file(store: Store, track_id: str, path: Path) -> None:
     """Write the track's timings to ``path``, atomically (a crash leaves the old file)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(dumps(track_document(store, track_id)), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, dumps(track_document(store, track_id)), store.files())
 
 
 def _number(value: object, where: str, problems: list[str], low: float = 0.0) -> float:
@@ -239,16 +238,17 @@ def read_timing_file(path: Path) -> TimingFile:
     try:
         if path.stat().st_size > MAX_SIZE:
             raise TimingFileError(f"{path}: too large for a timing file")
-        text = path.read_bytes().decode("utf-8-sig")
-        data = json.loads(text)
+        data = json.loads(decode_bytes(path.read_bytes()))
     except FileNotFoundError:
         raise TimingFileError(f"{path}: no such timing file") from None
     except OSError as exc:
         raise TimingFileError(f"{path}: can't read the file ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
-        raise TimingFileError(f"{path}: not UTF-8 text") from None
+        raise TimingFileError(f"{path}: not a text file (broken UTF-16)") from None
     except json.JSONDecodeError as exc:
         raise TimingFileError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise TimingFileError(f"{path}: not a timing file (values nested too deeply)") from None
     return parse_timing_document(data, str(path))
 
 
