@@ -34,10 +34,11 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
         )
     except AlignmentRejected as exc:
         raise AlignmentRejected(f"{source}: {exc}") from None
-    emit(as_json, {"source": str(source), **report.as_dict()}, lambda: _text(report))
+    emit(as_json, {"source": str(source), **report.as_dict()}, lambda: report_text(report))
 
 
-def _text(report: AlignReport) -> str:
+def report_text(report: AlignReport) -> str:
+    """What an alignment did, in a few lines (the CLI prints it, the window shows it)."""
     data = report.as_dict()
     gap = data["longest_gap"]
     clock = (

@@ -11,8 +11,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from companion.store import Store
-from companion.ui.content import content_from_store
 from companion.ui.editing import install_editing
+from companion.ui.film_model import FilmModel
 from companion.ui.main_window import MainWindow
 from companion.ui.platform import prefer_x11
 from companion.ui.style import apply_theme
@@ -58,10 +58,10 @@ def build_window(
     vlc_args: Sequence[str] = (),
 ) -> MainWindow:
     problem = vlc_problem()
-    content = content_from_store(store)
-    window = MainWindow(content, settings, vlc_args=vlc_args, vlc_problem=problem)
-    if content.segments:
-        window.editing = install_editing(window, store, content.segments[0].track_id)
+    model = FilmModel.from_store(store)
+    window = MainWindow(model, settings, vlc_args=vlc_args, vlc_problem=problem)
+    if model.content.track_id and model.content.segments:
+        window.editing = install_editing(window, store, model.content.track_id)
     if video:
         window.open_video(video, at=at)
     elif at is not None:

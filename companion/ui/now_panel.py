@@ -135,6 +135,9 @@ def note_card(note: Note) -> QFrame:
     return card
 
 
+MAX_CARDS = 3  # more at once can't be read beside a playing film
+
+
 class NowPanel(QWidget):
     """Header (timecode + origin badge + confidence), the segment text, the cards, "coming up"."""
 
@@ -210,8 +213,13 @@ class NowPanel(QWidget):
             if item.widget() is not None:
                 item.widget().hide()  # deleteLater alone leaves it drawn until the loop turns
                 item.widget().deleteLater()
-        for note in notes:
+        for note in notes[:MAX_CARDS]:
             self.cards.addWidget(note_card(note))
+        if len(notes) > MAX_CARDS:
+            more = len(notes) - MAX_CARDS
+            self.cards.addWidget(
+                _label(f"… and {more} more card{'s' if more > 1 else ''} here (Notes tab)", "muted")
+            )
 
     def _show_coming_up(self, active: Active) -> None:
         lines = []

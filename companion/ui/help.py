@@ -1,0 +1,58 @@
+"""Help ▸ Keys (every key of the action table) and Help ▸ About."""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
+
+from companion.ui.actions import ActionTable
+
+
+def version() -> str:
+    try:
+        return metadata.version("companion")
+    except metadata.PackageNotFoundError:
+        return "development"
+
+
+class KeysDialog(QDialog):
+    def __init__(self, actions: ActionTable, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Companion keys")
+        self.resize(560, 640)
+        self.table = QLabel(actions.key_table_html())
+        self.table.setTextFormat(Qt.TextFormat.RichText)
+        scroll = QScrollArea()
+        scroll.setWidget(self.table)
+        scroll.setWidgetResizable(True)
+        QVBoxLayout(self).addWidget(scroll)
+
+
+class HelpController(QObject):
+    def __init__(self, window: QWidget, actions: ActionTable, about: str) -> None:
+        super().__init__(window)
+        self.window, self.actions, self.about_text = window, actions, about
+        self.keys_dialog: KeysDialog | None = None
+        actions.bind("help.keys", self.show_keys)
+        actions.bind("help.about", self.show_about)
+
+    def show_keys(self) -> None:
+        if self.keys_dialog is None:
+            self.keys_dialog = KeysDialog(self.actions, self.window)
+        self.keys_dialog.table.setText(self.actions.key_table_html())  # bindings made since
+        self.keys_dialog.show()
+        self.keys_dialog.raise_()
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "About Companion",
+            f"<b>Companion {version()}</b><br>Watch your copy of a film with its director's "
+            f"commentary following along.<br><br>{self.about_text}",
+            parent=self.window,
+        )
+        box.setModal(False)
+        box.show()
+        return box
