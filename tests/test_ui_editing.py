@@ -8,8 +8,8 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from companion.store import Store
 from companion.timing import edits
 from companion.timing.timecode import format_time
-from companion.ui.film_model import FilmModel
 from companion.ui.editing import install_editing
+from companion.ui.film_model import FilmModel
 from companion.ui.main_window import MainWindow
 
 ALT = Qt.KeyboardModifier.AltModifier
