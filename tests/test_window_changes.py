@@ -58,7 +58,9 @@ def test_an_edit_from_the_cli_shows_in_the_open_window_within_a_second(qtbot, ed
     assert window.content.segment(42).start_s != pytest.approx(2512.3)
     done = run_companion("pin", "42", "00:41:52.3", db=db_path)
     assert done.returncode == 0, done.stderr
-    qtbot.waitUntil(lambda: window.content.segment(42).start_s == pytest.approx(2512.3), timeout=1500)
+    qtbot.waitUntil(
+        lambda: window.content.segment(42).start_s == pytest.approx(2512.3), timeout=1500
+    )
     assert window.content.segment(42).start_pinned
     # the undo stack follows the store's history: Ctrl+Z undoes the CLI's edit
     assert controller.stack.undoText() == "Pin segment 42 at 00:41:52.300"
@@ -72,7 +74,9 @@ def test_an_edit_repaints_only_the_rows_it_changed(qtbot, editor):
     model = window.browse.segment_model
     resets, changed = [], []
     model.modelReset.connect(lambda: resets.append(1))
-    model.dataChanged.connect(lambda top, bottom: changed.extend(range(top.row(), bottom.row() + 1)))
+    model.dataChanged.connect(
+        lambda top, bottom: changed.extend(range(top.row(), bottom.row() + 1))
+    )
     window.select_segment(window.content.segment(42))
     controller.nudge(0.5)
     assert store.segment(controller.track_id, 42).start_pinned

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from companion.errors import CompanionError
 from companion.media.probe import probe
@@ -28,6 +28,7 @@ from companion.ui.window_builder import Parts
 VOLUME_STEP = 5
 RESUME_MARGIN_S = 10.0  # do not resume into the last seconds: start over instead
 RESUME_MARGIN_SHARE = 0.05  # (of a short video's length)
+PROVEN_MS = 2500  # playing this long without an error (libVLC's codec check takes 2 s): a video
 SHORT_VIDEO_SHARE = 0.8  # a video shorter than this share of the film is probably not the film
 CLOCK_STATES = {
     PlayerState.PLAYING: "▶  following the film",
@@ -96,7 +97,11 @@ class PlaybackController(QObject):
         self.marquee = False
         self._vlc: Player | None = None
         self._pending_audio: int | None = None
-        self._starting: str | None = None  # opened, not yet seen playing
+        self._starting: str | None = None  # opened, not yet proven to play
+        self._proven = QTimer(self)
+        self._proven.setSingleShot(True)
+        self._proven.setInterval(PROVEN_MS)
+        self._proven.timeout.connect(self.confirm_started)
         self.player: Player = self._clock()
         self._connect(self.player)
         transport = parts.transport
@@ -161,6 +166,7 @@ class PlaybackController(QObject):
         position = self.player.position()
         self.remember_now.emit()
         self.video_path = self._starting = None
+        self._proven.stop()
         if self._vlc is not None and self.player is self._vlc:
             self._vlc.load(None)
         clock = self._clock()
@@ -177,6 +183,7 @@ class PlaybackController(QObject):
 
     def open_video(self, path: str, at: float | None = None) -> bool:
         """Play ``path`` in the pane; on any failure say why and stay in clock mode."""
+        self.confirm_started()  # the video that played until now
         problem = self.vlc_problem or embedding_blocker()
         if problem is not None and not self._vlc_without_window():
             return self.refuse(path, f"Cannot play {path}: {problem}.")
@@ -231,6 +238,7 @@ class PlaybackController(QObject):
         return False
 
     def close_video(self) -> None:
+        self.confirm_started()  # closed by the viewer while it played fine
         if self.video_path:
             self.use_clock(self.default_clock_reason())
 
@@ -250,7 +258,17 @@ class PlaybackController(QObject):
             track, self._pending_audio = self._pending_audio, None
             if track in {t.id for t in self.player.audio_tracks()}:
                 self.player.set_audio_track(track)
-        if self._starting is not None:
+        if self._starting is not None and not self._proven.isActive():
+            self._proven.start()
+
+    def confirm_started(self) -> None:
+        """The video played without an error: it may enter Recent."""
+        self._proven.stop()
+        if self._starting is not None and self.player.state() in (
+            PlayerState.PLAYING,
+            PlayerState.PAUSED,
+            PlayerState.ENDED,
+        ):
             path, self._starting = self._starting, None
             self.video_started.emit(path)
 
@@ -317,6 +335,7 @@ class PlaybackController(QObject):
 
     def close(self) -> None:
         """The players, in the order that never hangs libVLC."""
+        self.confirm_started()
         self.player.close()
         if self._vlc is not None and self._vlc is not self.player:
             self._vlc.close()
