@@ -122,7 +122,7 @@ def test_p_unpins_a_segment_pinned_in_place_without_moving_it(qtbot, editor):
 
 
 def test_undo_and_redo_say_what_they_did(qtbot, editor):
-    window, controller, _store = editor
+    window, _controller, _store = editor
     window.select_segment(window.content.segment(42))
     window.seek(2512.3)
     focused_key(qtbot, window, Qt.Key.Key_I)
@@ -197,7 +197,7 @@ def silent_clip(path):
     ffmpeg = shutil.which("ffmpeg")
     subprocess.run(
         [ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-         "-i", "testsrc2=size=160x120:rate=25:duration=4", "-c:v", "libx264", "-g", "25", str(path)],
+         "-i", "testsrc2=size=160x120:rate=25:duration=4", "-c:v", "libx264", str(path)],
         check=True, timeout=60,
     )  # fmt: skip
     return path
