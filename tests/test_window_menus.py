@@ -33,35 +33,35 @@ def editor(qtbot, store, tmp_path):
 
 def test_keys_are_defined_once_and_shown_in_menus_tooltips_and_help(editor):
     window, _controller, _store = editor
-    bound = [c for c in ACTIONS if c.id in window.actions.actions]
+    bound = [c for c in ACTIONS if c.id in window.commands.actions]
     sequences = [QKeySequence(k).toString() for c in bound for k in c.keys]
     assert len(sequences) == len(set(sequences)), "a key bound twice"
-    help_html = window.actions.key_table_html()
+    help_html = window.commands.key_table_html()
     for command in bound:
-        action = window.actions[command.id]
+        action = window.commands[command.id]
         if command.keys:
             assert shortcut_text(command) in action.toolTip()
             assert shortcut_text(command) in help_html
             assert action.shortcut() == QKeySequence(command.keys[0])
-        assert action in window.actions.menus[command.menu].actions()
+        assert action in window.commands.menus[command.menu].actions()
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles == [m for m in MENUS if m in titles]  # the table's order
 
 
 def test_a_command_added_to_the_table_needs_one_bind(editor):
     window, _controller, _store = editor
-    tools = window.actions.menus["&Tools"]
+    tools = window.commands.menus["&Tools"]
     assert "&Sync to this copy…" not in [a.text() for a in tools.actions()]  # unbound: hidden
     calls = []
-    window.actions.bind("tools.sync", lambda: calls.append(1))
+    window.commands.bind("tools.sync", lambda: calls.append(1))
     assert "&Sync to this copy…" in [a.text() for a in tools.actions()]
-    window.actions["tools.sync"].trigger()
+    window.commands["tools.sync"].trigger()
     assert calls == [1]
 
 
 def test_help_keys_and_about(qtbot, editor):
     window, _controller, _store = editor
-    window.actions["help.keys"].trigger()
+    window.commands["help.keys"].trigger()
     dialog = window.help.keys_dialog
     assert dialog.isVisible() and "Set start at playhead" in dialog.table.text()
     dialog.close()
@@ -86,7 +86,7 @@ def test_align_to_subtitles_runs_as_a_job_and_shows_its_result(qtbot, editor, mo
         fresh.replace_anchors(controller.track_id, [])  # as if never aligned
     window.model.poll()
     assert not window.content.anchors
-    window.actions["tools.align"].trigger()
+    window.commands["tools.align"].trigger()
     assert window.jobs.busy and window.parts.job_bar.isVisible()
     text = wait_for_job(qtbot, window)
     assert text.startswith("Align to subtitles: ") and "subtitle lines anchored" in text
@@ -98,7 +98,7 @@ def test_export_then_import_a_changed_file_through_the_menus(qtbot, editor, monk
     window, controller, store = editor
     exported = tmp_path / "timings.csv"
     dialog_returns(monkeypatch, "getSaveFileName", exported)
-    window.actions["tools.export"].trigger()
+    window.commands["tools.export"].trigger()
     assert "wrote" in wait_for_job(qtbot, window) and exported.is_file()
     lines = exported.read_text(encoding="utf-8").splitlines(keepends=True)
     rows = list(csv.reader(io.StringIO("".join(lines[4:]))))
@@ -112,7 +112,7 @@ def test_export_then_import_a_changed_file_through_the_menus(qtbot, editor, monk
     (tmp_path / "changed.csv").write_text("".join(lines[:4]) + out.getvalue(), encoding="utf-8")
     window.notice.hide()
     dialog_returns(monkeypatch, "getOpenFileName", tmp_path / "changed.csv")
-    window.actions["tools.import"].trigger()
+    window.commands["tools.import"].trigger()
     assert "one edit" in wait_for_job(qtbot, window)
     assert window.content.segment(42).start_s == pytest.approx(before + 1.0)
     assert controller.stack.undoText() == "Import timings from changed.csv"
@@ -124,7 +124,7 @@ def test_a_bad_import_changes_nothing_and_says_why(qtbot, editor, monkeypatch, t
     bad.write_text("# companion-timings csv v1\nnot a table\n", encoding="utf-8")
     before = store.segments(controller.track_id)
     dialog_returns(monkeypatch, "getOpenFileName", bad)
-    window.actions["tools.import"].trigger()
+    window.commands["tools.import"].trigger()
     text = wait_for_job(qtbot, window)
     assert text.startswith("Import failed: ") and "Nothing was changed" in text
     assert store.segments(controller.track_id) == before

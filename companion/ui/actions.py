@@ -6,7 +6,7 @@ out of the menus. Adding a command is one line here plus one ``bind`` in the mod
 the Sync and Listen menus (issues "Your copy's clock", "Heard timings") hook in that way::
 
     Command("tools.sync", TOOLS, "&Sync to this copy…"),        # here
-    window.actions.bind("tools.sync", controller.sync)           # in ui/copy_clock.py
+    window.commands.bind("tools.sync", controller.sync)          # in ui/copy_clock.py
 """
 
 from __future__ import annotations

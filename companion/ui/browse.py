@@ -43,7 +43,7 @@ from companion.store import SearchHit
 from companion.timing.timeline_index import note_span
 from companion.ui import style
 from companion.ui.content import SearchFn, first_words
-from companion.ui.now_panel import note_card
+from companion.ui.now_panel import clear_layout, note_card
 from companion.ui.style import hms
 
 TARGET = Qt.ItemDataRole.UserRole  # (kind, key, start seconds or None)
@@ -280,10 +280,7 @@ class BrowsePane(QWidget):
     def show_notes(self, notes: Sequence[Note], film_wide: Sequence[Note] = ()) -> None:
         self.note_model.set_rows([note_row(n) for n in notes if n not in film_wide])
         self.tabs.setTabText(1, f"Notes ({len(notes) - len(film_wide)})")
-        while self.about_cards.count():
-            item = self.about_cards.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(self.about_cards)
         for note in film_wide:
             self.about_cards.addWidget(note_card(note))
         self.about_cards.addStretch(1)

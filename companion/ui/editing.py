@@ -83,7 +83,7 @@ class EditingController(QObject):
         window.selection_changed.connect(self.strip.show_segment)
         window.parts.timeline.boundary_moved.connect(self.move_boundary)
         window.model.changed.connect(self._store_changed)
-        self._bind(window.actions)
+        self._bind(window.commands)
         self.resync()
         self.strip.show_segment(window.selected_segment())
 

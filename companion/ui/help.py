@@ -33,15 +33,15 @@ class KeysDialog(QDialog):
 class HelpController(QObject):
     def __init__(self, window: QWidget, actions: ActionTable, about: str) -> None:
         super().__init__(window)
-        self.window, self.actions, self.about_text = window, actions, about
+        self.window, self.commands, self.about_text = window, actions, about
         self.keys_dialog: KeysDialog | None = None
         actions.bind("help.keys", self.show_keys)
         actions.bind("help.about", self.show_about)
 
     def show_keys(self) -> None:
         if self.keys_dialog is None:
-            self.keys_dialog = KeysDialog(self.actions, self.window)
-        self.keys_dialog.table.setText(self.actions.key_table_html())  # bindings made since
+            self.keys_dialog = KeysDialog(self.commands, self.window)
+        self.keys_dialog.table.setText(self.commands.key_table_html())  # bindings made since
         self.keys_dialog.show()
         self.keys_dialog.raise_()
 

@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.resize(1440, 880)
         self.parts = parts = build_parts(self, self.content.speaker)
-        self.actions = ActionTable(self)
+        self.commands = ActionTable(self)
         self.jobs = JobRunner(parts.job_bar, self)
         self.playback = PlaybackController(
             parts, lambda: self.model.content, self.memory, self.say,
@@ -73,12 +73,12 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.follower = PlayheadFollower(self.playback.player, self.content.index, self)
         self._bind_commands()
-        self.files = FilesController(self, self.playback, self.memory, self.actions)
-        self.tracks = TracksController(self.playback, self.actions)
-        self.fullscreen = FullscreenController(self, parts, self.memory, self.actions)
-        self.session = SessionController(self, parts, self.memory, self.playback, self.actions)
-        self.tools = ToolsController(self, self.model, self.jobs, self.actions, self.show_notice)
-        self.help = HelpController(self, self.actions, self._about())
+        self.files = FilesController(self, self.playback, self.memory, self.commands)
+        self.tracks = TracksController(self.playback, self.commands)
+        self.fullscreen = FullscreenController(self, parts, self.memory, self.commands)
+        self.session = SessionController(self, parts, self.memory, self.playback, self.commands)
+        self.tools = ToolsController(self, self.model, self.jobs, self.commands, self.show_notice)
+        self.help = HelpController(self, self.commands, self._about())
         self._wire()
         self.show_content(ALL_KINDS)
         self.session.restore(self.memory.window_state())
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
     # --- construction -----------------------------------------------------------------------
 
     def _bind_commands(self) -> None:
-        playback, bind = self.playback, self.actions.bind
+        playback, bind = self.playback, self.commands.bind
         bind("file.quit", self.close)
         bind("play.toggle", playback.toggle_play)
         for command, seconds in (

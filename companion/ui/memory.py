@@ -83,8 +83,8 @@ class Memory:
     def recent(self) -> list[str]:
         value = self.settings.value(f"{self.scope}/recent", [])
         if isinstance(value, str):  # QSettings returns a lone string for a one-item list
-            value = [value]
-        return [str(v) for v in value or []]
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def add_recent(self, path: str) -> list[str]:
         absolute = str(Path(path).expanduser().resolve())
