@@ -30,7 +30,8 @@ def test_film_wide_cards_are_about_the_film_not_at_its_first_minutes(window, sto
     about = window.browse.about_cards
     shown = [about.itemAt(i).widget() for i in range(about.count()) if about.itemAt(i).widget()]
     assert len(shown) == len(film_wide)
-    assert window.browse.tabs.tabText(3) == f"About this film ({len(film_wide)})"
+    assert window.browse.tabs.tabText(3) == f"About ({len(film_wide)})"
+    assert "About this film" in window.browse.tabs.tabToolTip(3)
     wide = {n.id for n in film_wide}
     for t in (0.0, 30.0, 90.0, 170.0):
         window.seek(t)

@@ -223,7 +223,8 @@ class BrowsePane(QWidget):
         self.tabs.addTab(self.segments, "Commentary")
         self.tabs.addTab(self.notes, "Notes")
         self.tabs.addTab(self.results, "Search")
-        self.tabs.addTab(about_scroll, "About this film")
+        self.tabs.addTab(about_scroll, "About")
+        self.tabs.setTabToolTip(3, "About this film: the cards about the whole film")
         layout.addWidget(self.tabs, 1)
         self.status = QLabel("")
         self.status.setObjectName("muted")
@@ -284,7 +285,7 @@ class BrowsePane(QWidget):
         for note in film_wide:
             self.about_cards.addWidget(note_card(note))
         self.about_cards.addStretch(1)
-        self.tabs.setTabText(3, f"About this film ({len(film_wide)})")
+        self.tabs.setTabText(3, f"About ({len(film_wide)})")
 
     def show_current(self, segment: Segment | None) -> None:
         """Follow playback in the list without stealing the viewer's scroll while they browse."""

@@ -331,7 +331,9 @@ class PlaybackController(QObject):
 
     def show_line(self, text: str | None) -> None:
         """The on-video commentary line (when the viewer turned it on)."""
-        self.player.set_marquee(text if self.marquee else None)
+        line = text if self.marquee else None
+        self.player.set_marquee(line)
+        self.parts.video.surface.set_line(line)
 
     def close(self) -> None:
         """The players, in the order that never hangs libVLC."""

@@ -40,6 +40,13 @@ class VideoSurface(QWidget):
         self.setMinimumSize(320, 180)
         self.setMouseTracking(True)
         self.still: QImage | None = None
+        self.line: str | None = None  # the on-video commentary line, drawn on the still
+
+    def set_line(self, text: str | None) -> None:
+        """libVLC draws the line on a playing picture; a still gets it from here."""
+        self.line = text
+        if self.still is not None:
+            self.update()
 
     def show_still(self, path: str | None) -> None:
         """The paused picture while libVLC rests (None: libVLC draws again)."""
@@ -53,7 +60,19 @@ class VideoSurface(QWidget):
             size = self.still.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
             x, y = (self.width() - size.width()) // 2, (self.height() - size.height()) // 2
             painter.drawImage(QRectF(x, y, size.width(), size.height()), self.still)
+            if self.line:
+                self._draw_line(painter, QRectF(x, y + 16, size.width(), 60))
         painter.end()
+
+    def _draw_line(self, painter: QPainter, rect: QRectF) -> None:
+        font = QFont(self.font())
+        font.setPixelSize(22)
+        painter.setFont(font)
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.setPen(QColor(0, 0, 0, 200))
+        painter.drawText(rect.translated(2, 2), flags, self.line or "")
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, flags, self.line or "")
 
 
 class ClockFace(QWidget):
