@@ -4,22 +4,15 @@ screen at once (issue 12, item 7): the bundled film's real notes in the real win
 from __future__ import annotations
 
 import pytest
-from conftest import ManualClock
-from PySide6.QtCore import QSettings
+from window_helpers import open_window, settings_in
 
 from companion.ui.content import is_film_wide
-from companion.ui.film_model import FilmModel
-from companion.ui.main_window import MainWindow
 from companion.ui.now_panel import MAX_CARDS
 
 
 @pytest.fixture
 def window(qtbot, store, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(FilmModel.from_store(store), settings, clock_time=ManualClock(100.0))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, store, settings_in(tmp_path))
     yield win
     win.close()
 

@@ -9,28 +9,17 @@ import sqlite3
 
 import pytest
 from conftest import run_companion
-from PySide6.QtCore import QSettings
+from window_helpers import open_window, settings_in
 
 from companion.store import Store
 from companion.timing import edits
 from companion.ui.editing import install_editing
-from companion.ui.film_model import FilmModel
-from companion.ui.main_window import MainWindow
-
-
-class FrozenClock:
-    def __call__(self) -> float:
-        return 100.0
 
 
 @pytest.fixture
 def editor(qtbot, store, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(FilmModel.from_store(store), settings, clock_time=FrozenClock())
-    qtbot.addWidget(window)
+    window = open_window(qtbot, store, settings_in(tmp_path))
     controller = install_editing(window, store)
-    window.show()
-    qtbot.waitExposed(window)
     yield window, controller, store
     window.close()
 

@@ -10,12 +10,11 @@ import pytest
 from conftest import ManualClock
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
+from window_helpers import open_window
 
 from companion.player.base import PlayerState
 from companion.player.vlc_player import MARQUEE_TOP, vlc_available
 from companion.ui.editing import install_editing
-from companion.ui.film_model import FilmModel
-from companion.ui.main_window import MainWindow
 from companion.ui.memory import video_key
 from companion.ui.style import hms
 
@@ -28,14 +27,7 @@ def settings(tmp_path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def make_window(qtbot, store, settings, **kwargs) -> MainWindow:
-    window = MainWindow(FilmModel.from_store(store), settings, **kwargs)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+make_window = open_window
 
 
 @pytest.fixture

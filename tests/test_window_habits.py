@@ -4,24 +4,19 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ManualClock
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
+from window_helpers import open_window, settings_in
 
 from companion.player.base import PlayerState
 from companion.player.vlc_player import vlc_available
-from companion.ui.film_model import WATCH_MS, FilmModel
-from companion.ui.main_window import MainWindow
+from companion.ui.film_model import WATCH_MS
 
 
 @pytest.fixture
 def window(qtbot, store, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(FilmModel.from_store(store), settings, clock_time=ManualClock(100.0))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, store, settings_in(tmp_path))
     yield win
     win.close()
 
@@ -96,13 +91,9 @@ def test_paused_nothing_polls_but_the_store_watch(qtbot, window):
 
 @pytest.mark.skipif(not vlc_available()[0], reason="needs libVLC")
 def test_a_paused_video_rests_and_wakes(qtbot, store, tmp_path, test_clip):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(
-        FilmModel.from_store(store), settings, vlc_args=("--vout=dummy", "--aout=dummy")
+    win = open_window(
+        qtbot, store, settings_in(tmp_path), vlc_args=("--vout=dummy", "--aout=dummy")
     )
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
     assert win.open_video(str(test_clip))
     qtbot.waitUntil(lambda: win.player.state() is PlayerState.PLAYING, timeout=10000)
     qtbot.waitUntil(lambda: win.player.position() > 1.0, timeout=5000)

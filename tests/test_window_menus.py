@@ -7,25 +7,19 @@ import csv
 import io
 
 import pytest
-from conftest import SUBTITLES, ManualClock
-from PySide6.QtCore import QSettings
+from conftest import SUBTITLES
 from PySide6.QtGui import QKeySequence
+from window_helpers import open_window, settings_in
 
 from companion.store import Store
 from companion.ui.actions import ACTIONS, MENUS, shortcut_text
 from companion.ui.editing import install_editing
-from companion.ui.film_model import FilmModel
-from companion.ui.main_window import MainWindow
 
 
 @pytest.fixture
 def editor(qtbot, store, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(FilmModel.from_store(store), settings, clock_time=ManualClock(100.0))
-    qtbot.addWidget(window)
+    window = open_window(qtbot, store, settings_in(tmp_path))
     controller = install_editing(window, store)
-    window.show()
-    qtbot.waitExposed(window)
     yield window, controller, store
     window.jobs.wait(60)
     window.close()

@@ -42,11 +42,25 @@ class ToolsController(QObject):
     ) -> None:
         super().__init__(window)
         self.window, self.model, self.jobs, self.show = window, model, jobs, show
-        actions.bind("tools.align", self.choose_subtitles)
-        actions.bind("tools.export", self.choose_export)
-        actions.bind("tools.import", self.choose_import)
+        ask = self._ask
+        actions.bind(
+            "tools.align", lambda: ask("Align to your copy's subtitles", SUBTITLES, self.align)
+        )
+        actions.bind(
+            "tools.export", lambda: ask("Export timings", EXPORTS, self.export, "timings.json")
+        )
+        actions.bind("tools.import", lambda: ask("Import timings", TIMINGS, self.import_))
         jobs.done.connect(self._done)
         jobs.failed.connect(self._failed)
+
+    def _ask(
+        self, title: str, filters: str, then: Callable[[Path], bool], save_as: str = ""
+    ) -> None:
+        """A file dialog (a save dialog when there is a default name), then the operation."""
+        dialog = QFileDialog.getSaveFileName if save_as else QFileDialog.getOpenFileName
+        path, _ = dialog(self.window, title, save_as, filters + ALL)
+        if path:
+            then(Path(path))
 
     def _run(self, name: str, work: Callable[[Store, str, Progress, CancelToken], str]) -> bool:
         """``work(store, track, progress, cancel)`` on the worker, with its own connection."""
@@ -74,13 +88,6 @@ class ToolsController(QObject):
 
     # --- the three operations -------------------------------------------------------------
 
-    def choose_subtitles(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, "Align to your copy's subtitles", "", SUBTITLES + ALL
-        )
-        if path:
-            self.align(Path(path))
-
     def align(self, source: Path) -> bool:
         def work(store: Store, track: str, progress: Progress, cancel: CancelToken) -> str:
             progress(0.05, f"reading {source.name}")
@@ -95,13 +102,6 @@ class ToolsController(QObject):
 
         return self._run("Align to subtitles", work)
 
-    def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export timings", "timings.json", EXPORTS + ALL
-        )
-        if path:
-            self.export(Path(path))
-
     def export(self, target: Path) -> bool:
         def work(store: Store, track: str, progress: Progress, cancel: CancelToken) -> str:
             progress(0.2, f"writing {target.name}")
@@ -109,11 +109,6 @@ class ToolsController(QObject):
             return f"wrote {target} ({fmt.upper()}, {len(store.segments(track))} segments)"
 
         return self._run("Export", work)
-
-    def choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Import timings", "", TIMINGS + ALL)
-        if path:
-            self.import_(Path(path))
 
     def import_(self, source: Path) -> bool:
         def work(store: Store, track: str, progress: Progress, cancel: CancelToken) -> str:

@@ -99,16 +99,6 @@ def build_parts(window: QMainWindow, speaker: str) -> Parts:
     window.statusBar().addPermanentWidget(legend())
     window.statusBar().addPermanentWidget(mode_label)
     return Parts(
-        video=video,
-        notice=notice,
-        timeline=timeline,
-        transport=transport,
-        controls=controls,
-        editing_slot=editing_slot,
-        now_panel=now_panel,
-        browse=browse,
-        sidebar=sidebar,
-        splitter=splitter,
-        mode_label=mode_label,
-        job_bar=job_bar,
-    )
+        video, notice, timeline, transport, controls, editing_slot,
+        now_panel, browse, sidebar, splitter, mode_label, job_bar,
+    )  # fmt: skip
