@@ -60,9 +60,11 @@ def test_controls_hide_in_fullscreen_and_come_back_when_the_mouse_moves(qtbot, w
     window.fullscreen.toggle()
     qtbot.waitUntil(window.isFullScreen, timeout=2000)
     qtbot.waitUntil(lambda: not window.parts.controls.isVisible(), timeout=2000)
+    assert window.video.cursor().shape() == Qt.CursorShape.BlankCursor
     qtbot.mouseMove(picture(window), QPoint(30, 30))
     qtbot.mouseMove(picture(window), QPoint(60, 40))
     qtbot.waitUntil(window.parts.controls.isVisible, timeout=2000)
+    assert window.video.cursor().shape() != Qt.CursorShape.BlankCursor
     window.fullscreen.leave()
     assert window.parts.controls.isVisible()
 

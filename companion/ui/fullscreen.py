@@ -78,6 +78,7 @@ class FullscreenController(QObject):
         self.window.menuBar().show()
         self.window.statusBar().show()
         self.parts.controls.show()
+        self.parts.video.unsetCursor()
         self.parts.sidebar.setVisible(self._restore.get("sidebar", True))
         self.parts.browse.setVisible(self._restore.get("browse", True))
         return True
@@ -87,11 +88,14 @@ class FullscreenController(QObject):
     def show_controls(self) -> None:
         if self.active():
             self.parts.controls.show()
+            self.parts.video.unsetCursor()
             self._hide.start()
 
     def _hide_controls(self) -> None:
+        """The controls and the mouse pointer leave the picture until the mouse moves."""
         if self.active() and not self.parts.controls.underMouse():
             self.parts.controls.hide()
+            self.parts.video.setCursor(Qt.CursorShape.BlankCursor)
 
     # --- the overlay panel ----------------------------------------------------------------
 
