@@ -1,10 +1,10 @@
-"""Help ▸ Keys (every key of the action table) and Help ▸ About."""
+"""Help ▸ Keys (every key of the action table), Help ▸ About, and what to do without libVLC."""
 
 from __future__ import annotations
 
 from importlib import metadata
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from companion.ui.actions import ActionTable
@@ -56,3 +56,19 @@ class HelpController(QObject):
         box.setModal(False)
         box.show()
         return box
+
+
+def missing_vlc_box(parent: QWidget, problem: str) -> QMessageBox:
+    """Non-modal: the viewer reads the install command while the rest of the app works."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "libVLC is missing",
+        "Companion plays your film with libVLC (VLC 3), which is not usable here.\n\n"
+        f"{problem}\n\nUntil then, the commentary, notes, search and the "
+        "second-screen clock all work.",
+        parent=parent,
+    )
+    box.setModal(False)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    QTimer.singleShot(0, box.show)
+    return box

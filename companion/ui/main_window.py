@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QFrame, QMainWindow, QMessageBox, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QMainWindow, QScrollArea, QWidget
 
 from companion.model import Segment
 from companion.player.base import Player
@@ -33,7 +33,7 @@ from companion.ui.files import FilesController
 from companion.ui.film_model import FilmModel
 from companion.ui.follower import PlayheadFollower
 from companion.ui.fullscreen import FullscreenController
-from companion.ui.help import HelpController
+from companion.ui.help import HelpController, missing_vlc_box
 from companion.ui.jobs import JobRunner
 from companion.ui.memory import Memory
 from companion.ui.playback import VOLUME_STEP, PlaybackController
@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.show_content(ALL_KINDS)
         self.session.restore(self.memory.window_state())
         self.playback.use_clock(self.playback.default_clock_reason(), resume=True)
-        self.vlc_dialog = self._explain_missing_vlc() if vlc_problem else None
+        self.vlc_dialog = missing_vlc_box(self, vlc_problem) if vlc_problem else None
         self.model.start_watching()
         self.follower.start()
 
@@ -262,21 +262,6 @@ class MainWindow(QMainWindow):
         self.playback.marquee = enabled
         segment = self.follower.active.segment
         self.playback.show_line(first_sentence(segment.text) if segment else None)
-
-    def _explain_missing_vlc(self) -> QMessageBox:
-        """Non-modal: the viewer reads the install command while the rest of the app works."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "libVLC is missing",
-            "Companion plays your film with libVLC (VLC 3), which is not usable here.\n\n"
-            f"{self.playback.vlc_problem}\n\nUntil then, the commentary, notes, search and the "
-            "second-screen clock all work.",
-            parent=self,
-        )
-        box.setModal(False)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        QTimer.singleShot(0, box.show)
-        return box
 
     # --- closing ----------------------------------------------------------------------------
 
