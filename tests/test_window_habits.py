@@ -102,6 +102,9 @@ def test_a_paused_video_rests_and_wakes(qtbot, store, tmp_path, test_clip):
     win.player.pause()
     qtbot.waitUntil(win.player.resting, timeout=5000)
     assert win.video.surface.still is not None and not win.video.surface.still.isNull()
+    win.player.set_marquee("WHEDON: a new line")  # the picture must show it: wake, rest again
+    assert not win.player.resting()
+    qtbot.waitUntil(win.player.resting, timeout=5000)
     at = win.player.position()
     win.player.play()
     assert not win.player.resting() and win.video.surface.still is None

@@ -29,8 +29,15 @@ if TYPE_CHECKING:
     import vlc
 
 # The title overlay would cover the first seconds of the film; the marquee filter draws the
-# optional on-video commentary line (issue 4, item 7).
-DEFAULT_ARGS = ("--no-video-title-show", "--quiet", "--sub-source=marq")
+# optional on-video commentary line (issue 4, item 7). No OSD and no snapshot preview: the
+# still kept while paused (below) must not flash its file name and a thumbnail on the picture.
+DEFAULT_ARGS = (
+    "--no-video-title-show",
+    "--quiet",
+    "--sub-source=marq",
+    "--no-osd",
+    "--no-snapshot-preview",
+)
 
 _EVENTS = (
     "MediaPlayerPlaying",
@@ -51,6 +58,7 @@ REST_AFTER_MS = 1000
 # libVLC's marquee position flags (bottom-centred would sit on the film's own subtitles).
 MARQUEE_TOP = 4
 MARQUEE_Y_PX = 24
+MARQUEE_REFRESH_MS = 100  # libVLC re-reads the line this often (default 1 s: a late new line)
 
 _INSTALL_LINUX = {
     "debian": "sudo apt-get install libvlc5 vlc-plugin-base vlc-plugin-video-output",
@@ -213,6 +221,14 @@ class VLCPlayer(Player):
         mp.video_set_track(-1)
         self._resting_track = track
         self.still_changed.emit(str(still))
+
+    def refresh_picture(self) -> None:
+        """The picture must be drawn again (new on-video line, resized window): a resting
+        player wakes for it; either way it rests only a second after the last change."""
+        if self.resting():
+            self._wake()
+        if self._state is PlayerState.PAUSED:
+            self._rest_timer.start()
 
     def _wake(self, at: float | None = None) -> None:
         """Video back on (play, seek): libVLC decodes from the keyframe before ``at``."""
@@ -427,7 +443,10 @@ class VLCPlayer(Player):
     # --- video ------------------------------------------------------------------------------
 
     def set_marquee(self, text: str | None) -> None:
+        if (text or None) == self._marquee:
+            return
         self._marquee = text or None
+        self.refresh_picture()
         self._apply_marquee()
 
     def _apply_marquee(self) -> None:
@@ -442,6 +461,7 @@ class VLCPlayer(Player):
         self._mp.video_set_marquee_int(option.Y, MARQUEE_Y_PX)
         self._mp.video_set_marquee_int(option.Size, 22)
         self._mp.video_set_marquee_int(option.Timeout, 0)  # stays until replaced
+        self._mp.video_set_marquee_int(option.Refresh, MARQUEE_REFRESH_MS)
         self._mp.video_set_marquee_int(option.Enable, 1)
 
     def set_video_window(self, win_id: int) -> None:

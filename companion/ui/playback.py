@@ -227,6 +227,7 @@ class PlaybackController(QObject):
 
             self._vlc = VLCPlayer(vlc_args=self.vlc_args, parent=self)
             self._vlc.still_changed.connect(self.parts.video.surface.show_still)
+            self.parts.video.surface.resized.connect(self._vlc.refresh_picture)
         return self._vlc
 
     def refuse(self, path: str, message: str) -> bool:

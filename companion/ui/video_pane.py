@@ -29,6 +29,8 @@ from companion.ui.style import hms
 class VideoSurface(QWidget):
     """A black native window for libVLC; ``winId()`` is what the player embeds into."""
 
+    resized = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
@@ -52,6 +54,10 @@ class VideoSurface(QWidget):
         """The paused picture while libVLC rests (None: libVLC draws again)."""
         self.still = QImage(path) if path else None
         self.update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
