@@ -72,8 +72,8 @@ def build_window(
 def close_on_signals(window: MainWindow) -> None:
     """Ctrl+C or a SIGTERM closes the window properly: positions saved, libVLC released in order.
 
-    Python runs signal handlers between bytecodes, which the window's 50 ms playhead timer
-    provides even while Qt's loop waits.
+    Python runs signal handlers between bytecodes, which the film model's 2 Hz look at the
+    store provides even while Qt's loop waits (so a signal is handled within half a second).
     """
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: window.close())
