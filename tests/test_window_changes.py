@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import run_companion
+from conftest import run_companion_process
 from window_helpers import open_window, settings_in
 
 from companion.store import Store
@@ -45,7 +45,7 @@ def test_a_timing_edit_moves_the_notes_the_window_shows(qtbot, editor):
 def test_an_edit_from_the_cli_shows_in_the_open_window_within_a_second(qtbot, editor, db_path):
     window, controller, store = editor
     assert window.content.segment(42).start_s != pytest.approx(2512.3)
-    done = run_companion("pin", "42", "00:41:52.3", db=db_path)
+    done = run_companion_process("pin", "42", "00:41:52.3", db=db_path)
     assert done.returncode == 0, done.stderr
     qtbot.waitUntil(
         lambda: window.content.segment(42).start_s == pytest.approx(2512.3), timeout=1500

@@ -123,10 +123,14 @@ class EditingController(QObject):
         if self._mirroring:
             return
         try:
-            self._after(replay(self.store, self.track_id))
+            edit = replay(self.store, self.track_id)
         except CompanionError as exc:
             self.failed.emit(str(exc))
+            edit = None
+        # known before the views reload: the stack is mid-move and must not be rebuilt now
         self._known = [(e.id, e.state) for e in edits.history(self.store, self.track_id)]
+        if edit is not None:
+            self._after(edit)
 
     # --- making edits -------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QFrame, QMainWindow, QScrollArea, QWidget
 
@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.model.setParent(self)
         self.memory = Memory(settings, self.content.db_path)
         self._selected: Segment | None = None
+        self.editing: QObject | None = None  # the timing editor, when the app installs one
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.resize(1440, 880)
         self.parts = parts = build_parts(self, self.content.speaker)
