@@ -28,6 +28,7 @@ with Store(sys.argv[1]) as s:
 """
 
 
+@pytest.mark.slow
 def test_concurrent_first_runs_build_one_store(tmp_path: Path):
     for round_ in range(3):
         db = tmp_path / f"first-{round_}.db"
