@@ -448,6 +448,7 @@ class VLCPlayer(Player):
         return None if track < 0 else track
 
     def set_subtitle_track(self, track_id: int) -> None:
+        self.refresh_picture()  # the subtitles are drawn on the picture: a resting one wakes
         if self._require().video_set_spu(track_id) == -1:
             raise PlayerError(f"no subtitle track {track_id} in {self._path}")
 
