@@ -232,7 +232,7 @@ class Store:
             self.db = self._connect()
             version = self._version() if existed else 0
         except sqlite3.DatabaseError as exc:
-            if _primary(exc) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, None):
+            if _primary(exc) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_OK):
                 raise StoreError(f"{self.path}: not a usable companion database ({exc})") from None
             raise self._problem(exc, "nothing was changed") from None
         if version > SCHEMA_VERSION:
@@ -278,12 +278,15 @@ class Store:
         if row is None:
             return 0
         try:
-            return int(row[0])
+            version = int(row[0])
         except (TypeError, ValueError):
+            version = -1
+        if version < 0:
             raise StoreError(
                 f"{self.path}: not a usable companion database (schema version "
-                f"{shown(row[0])} is not a number)"
-            ) from None
+                f"{shown(row[0])} is not a number of a version)"
+            )
+        return version
 
     def _enable_wal(self) -> None:
         try:
@@ -555,10 +558,10 @@ _ENVIRONMENT = {
 }
 
 
-def _primary(exc: sqlite3.Error) -> int | None:
-    """SQLite's primary result code of ``exc`` (extended codes keep it in the low byte)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return None if code is None else code & 0xFF
+def _primary(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of ``exc`` (extended codes keep it in the low byte); 0
+    (SQLITE_OK, never an error's) when the error has none."""
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF
 
 
 def fts_query(text: str) -> str:

@@ -90,13 +90,15 @@ class EditingController(QObject):
     # --- the stack mirrors the store ----------------------------------------------------------
 
     def resync(self) -> None:
-        """Rebuild the stack from the store's history (done edits, then the undone tail)."""
+        """Rebuild the stack from the store's history (done edits, then the undone tail; a
+        damaged record, set aside, is no step of it)."""
         history = edits.history(self.store, self.track_id)
         self._mirroring = True
         try:
             self.stack.clear()
             for edit in history:
-                self.stack.push(MirrorCommand(self, edit))
+                if edit.state != "damaged":
+                    self.stack.push(MirrorCommand(self, edit))
             self.stack.setIndex(sum(e.state == "done" for e in history))
         finally:
             self._mirroring = False
@@ -178,6 +180,10 @@ class EditingController(QObject):
             return
         self._mirror(move)
         self._after(edit, f"{verb}: {edit.label}")
+        for warning in edit.warnings:  # a damaged record was set aside on the way
+            self._fail(warning)
+        if edit.warnings:
+            self.resync()
 
     def _after(self, edit: edits.Edit, message: str = "") -> None:
         """Show the new timings everywhere (the film model reloads what the edit wrote)."""
