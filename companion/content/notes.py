@@ -11,7 +11,6 @@ its scene, on whatever release the commentary was aligned to.
 from __future__ import annotations
 
 import bisect
-import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -20,7 +19,7 @@ from typing import Any
 
 from companion.alignment.subtitles import Cue
 from companion.content.films import add_track, source_sha256, track_transcript
-from companion.content.locate import find_phrase
+from companion.content.locate import PhraseIndex, find_phrase
 from companion.content.packs import Pack, PackError, PackNote, PackTrack, load_pack
 from companion.content.transcript import (
     Transcript,
@@ -138,31 +137,7 @@ def line_time(cues: Sequence[Cue], line: str, occurrence: int = 1) -> float | No
     return _CueWords(cues).line_time(line, occurrence)
 
 
-class _Words:
-    """A run of normalised words, each pointing back to where it came from, searchable by phrase.
-
-    Phrases are compared as letters and digits only, at word boundaries, so however a line is
-    split into words ("him 'sir'", "wasn 't", "Elf man") it still meets itself.
-    """
-
-    def __init__(self, words: Sequence[tuple[str, int]]) -> None:
-        self.refs = [r for _, r in words]
-        self.offsets = list(itertools.accumulate((len(w) for w, _ in words), initial=0))
-        self.text = "".join(w for w, _ in words)
-        self.boundaries = set(self.offsets)
-
-    def find(self, phrase: str) -> list[int]:
-        """The reference of the first word of every match of ``phrase``, in order."""
-        needle = normalise(phrase)
-        hits, at = [], self.text.find(needle) if needle else -1
-        while at >= 0:
-            if at in self.boundaries and at + len(needle) in self.boundaries:
-                hits.append(self.refs[bisect.bisect_right(self.offsets, at) - 1])
-            at = self.text.find(needle, at + 1)
-        return hits
-
-
-class _CueWords(_Words):
+class _CueWords(PhraseIndex):
     def __init__(self, cues: Sequence[Cue]) -> None:
         words = ((normalise(w), i) for i, cue in enumerate(cues) for w in cue.text.split())
         super().__init__([(w, i) for w, i in words if w])
@@ -249,7 +224,7 @@ def phrase_index(
     return _TranscriptWords(transcript).index(phrase, occurrence, prefer)
 
 
-class _TranscriptWords(_Words):
+class _TranscriptWords(PhraseIndex):
     def __init__(self, transcript: Transcript) -> None:
         super().__init__(normalised_words(transcript.words))
         self.transcript = transcript

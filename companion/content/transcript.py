@@ -371,10 +371,9 @@ def _display_tokens(words: Sequence[Word]) -> list[tuple[str, str | None, Word]]
         if word.before:
             out.append((word.before, OPEN, word))
         if word.label and word.speaker is not None:
-            token = word.text.rstrip(":'\". ").rstrip() + ":"
             last = out[-1] if out else None
-            if token != ":" and not (last and last[2].label and last[2].speaker == word.speaker):
-                out.append((token, None, word))
+            if not (last and last[2].label and last[2].speaker == word.speaker):
+                out.append((word.speaker + ":", None, word))
         elif not word.label:
             for part in word.text.split():
                 out.append((part, word.quote or None, word))
