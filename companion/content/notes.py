@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.alignment.subtitles import Cue
+from companion.content.cards import limit_cards
 from companion.content.films import add_track, source_sha256, track_transcript
 from companion.content.locate import PhraseIndex, find_phrase
 from companion.content.packs import Pack, PackError, PackNote, PackTrack, load_pack
@@ -121,6 +122,7 @@ def resolve_notes(
                     "placement": json.dumps(placement),
                 },
             )
+        limit_cards(store, film_id)
     return warnings
 
 
@@ -159,8 +161,8 @@ class _Resolver:
         self._tracks: dict[str, tuple[_TranscriptWords, TimeMap]] = {}
 
     def place(self, spec: dict[str, Any]) -> Placed:
-        if spec.get("whole_film"):
-            return Placed(0.0, spec["duration"], "film")
+        if spec.get("whole_film"):  # about the film: listed apart, not on the clock
+            return Placed(None, None, "film")
         if "start" in spec:
             return Placed(spec["start"], spec["end"], "time")
         if "line" in spec:

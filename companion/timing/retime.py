@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 
+from companion.content.cards import limit_cards
 from companion.store import Store
 from companion.timing.timemap import TimeMap, confidence, spoken_positions
 
@@ -140,6 +141,7 @@ def _follow_notes(store: Store, track_id: str, timemap: TimeMap) -> None:
         if start != start_s:
             moved.append((start, round(start + (end_s - start_s), 3), note_id))
     store.db.conn.executemany("UPDATE notes SET start_s = ?, end_s = ? WHERE id = ?", moved)
+    limit_cards(store, store.track(track_id)["film_id"])
 
 
 def locate_word(store: Store, track_id: str, word_index: float) -> float:
