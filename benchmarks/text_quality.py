@@ -33,7 +33,8 @@ from companion.timing.retime import locate_word
 REPO = Path(__file__).resolve().parents[1]
 SUBTITLES = REPO.parent / "shared" / "data" / "age_of_ultron.en.srt"
 LEXICON = REPO / "resources" / "age_of_ultron" / "lexicon.txt"
-KNOWN_OCR = ("colourthem", "Soto give her", "CG!", "....", " ,", " .", "..,")
+# The leftovers the issue names, those the systematic pass found, and spaced punctuation.
+KNOWN_OCR = ("colourthem", "Soto give her", "CG!", "....", "firey", "Dneg", "Hot Show", " ,", "..,")
 SENTENCE_END = re.compile(r"""[.?!…:]["')\]]*$""")
 TRAILING_CUES = re.compile(r"(\s*-?\s*\([A-Z ,'-]+\))+$")
 PHRASE_TOKENS = 6
@@ -55,14 +56,17 @@ def unmarked_film_lines(store: Store, track_id: str, cues) -> int:
         for span in seg.spans:
             if span.kind != "commentary":
                 continue
-            for sentence in sentences(seg.text[span.start : span.end]):
+            spoken = re.sub(r'"[^"]*"', " ", seg.text[span.start : span.end])  # not his quotes
+            for sentence in sentences(spoken):
                 norm = normalise(sentence)
                 if len(norm) < FILM_LINE_MIN_CHARS:
                     continue
                 hit = process.extractOne(
                     norm, lines, scorer=fuzz.ratio, score_cutoff=FILM_LINE_RATIO
                 )
-                count += hit is not None
+                if hit is not None:
+                    count += 1
+                    print(f"  unmarked film line: {sentence}")
     return count
 
 

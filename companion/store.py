@@ -21,7 +21,7 @@ from platformdirs import user_data_dir
 from companion.errors import CompanionError
 from companion.model import Anchor, Note, Segment, Source, Span
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The columns of a segment that timing (estimates, alignment, edits) may change.
 TIMING_COLUMNS = (
     "start_s",
@@ -170,7 +170,17 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1, _migrate_v2]
+def _migrate_v3_dialogue(db: sqlite_utils.Database) -> None:
+    """v3: a track's dialogue evidence, word spans that read like a subtitle line (JSON rows
+    [word_start, word_end, speaker]), which ingestion marks as film dialogue."""
+    db["tracks"].add_column("dialogue_table", str, not_null_default="[]")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _create_v1,
+    _migrate_v2,
+    _migrate_v3_dialogue,
+]
 
 
 class Store:

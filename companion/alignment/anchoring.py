@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from companion.alignment.align import Match, MatchWords, align
-from companion.alignment.subtitles import Cue
+from companion.alignment.subtitles import Cue, Sound
 from companion.content.films import track_transcript
 from companion.content.notes import resolve_notes
 from companion.content.transcript import Transcript
@@ -39,6 +39,7 @@ class AlignReport:
 
     cues: int
     anchors: int
+    sounds: int
     dialogue_spans: int
     dialogue_spans_matched: int
     offset_s: float | None
@@ -49,6 +50,7 @@ class AlignReport:
         return {
             "cues": self.cues,
             "anchors": self.anchors,
+            "sounds": self.sounds,
             "dialogue_spans": self.dialogue_spans,
             "dialogue_spans_matched": self.dialogue_spans_matched,
             "dialogue_share": round(self.dialogue_spans_matched / max(self.dialogue_spans, 1), 3),
@@ -67,15 +69,17 @@ def align_track(
     track_id: str,
     cues: Sequence[Cue],
     reference: Sequence[Anchor] = (),
+    sounds: Sequence[Sound] = (),
 ) -> AlignReport:
     """Anchor the track on ``cues``: replace its anchors (never merge), re-time every unpinned
     segment and re-place the notes, all in one transaction; or change nothing and raise
     :class:`AlignmentRejected` when the subtitles don't fit this commentary.
 
-    ``reference`` anchors (the shipped timings) are what offset and speed are measured against.
+    ``reference`` anchors (the shipped timings) are what offset and speed are measured against;
+    ``sounds`` (the subtitles' sound cues) anchor the transcript's sound cues too.
     """
     transcript = track_transcript(store, track_id)
-    result = align(MatchWords.from_transcript(transcript), cues)
+    result = align(MatchWords.from_transcript(transcript), cues, sounds)
     track = store.track(track_id)
     spread = _spread(result.matches, track["word_count"])
     if len(result.matches) < MIN_MATCHES or spread < MIN_SPREAD:
@@ -94,9 +98,11 @@ def align_track(
         store.replace_anchors(track_id, result.anchors)
         retime(store, track_id)
         resolve_notes(store, track["film_id"], cues)
+    heard = sum(m.sound for m in result.matches)
     return AlignReport(
         len(cues),
-        len(result.matches),
+        len(result.matches) - heard,
+        heard,
         len(spans),
         matched,
         offset,

@@ -15,7 +15,13 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
-from companion.content.transcript import Transcript, normalise, normalised_words, phrase_words
+from companion.content.transcript import (
+    Transcript,
+    display_tokens,
+    normalise,
+    normalised_words,
+    phrase_words,
+)
 
 FUZZY_CUTOFF = 88.0
 
@@ -51,10 +57,9 @@ class Locator:
         self.transcript = transcript
         self.spoken_words = normalised_words(transcript.words)
         shown = [
-            (p, w.index)
-            for w in transcript.words
-            if not (w.label and w.speaker is None)  # the director's labels are not shown
-            for p in w.text.split()
+            (token, word.index)
+            for d in transcript.drafts
+            for token, _role, word in display_tokens(transcript.words[d.word_start : d.word_end])
         ]
         raw = [(w.raw, w.index) for w in transcript.words]
         self.readings = [

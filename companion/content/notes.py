@@ -28,6 +28,7 @@ from companion.content.transcript import (
     normalise,
     normalised_words,
     parse,
+    read_dialogue_table,
     read_ocr_table,
     read_source,
 )
@@ -260,7 +261,8 @@ def read_tracks(pack: Pack) -> list[tuple[PackTrack, Transcript]]:
     for track in pack.tracks:
         try:
             ocr = read_ocr_table(track.ocr_table) if track.ocr_table else []
-            parsed.append((track, parse(read_source(track.transcript), ocr)))
+            heard = read_dialogue_table(track.dialogue_table) if track.dialogue_table else []
+            parsed.append((track, parse(read_source(track.transcript), ocr, dialogue=heard)))
         except TranscriptError as exc:
             problems.append(f"{pack.path}: commentary {track.id!r}: {exc}")
     if problems:

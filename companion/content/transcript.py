@@ -40,6 +40,10 @@ _SPACED_CLITIC = re.compile(r"\s+('(?:s|t|re|ve|ll|d|m)\b)", re.IGNORECASE)
 _CLITIC = re.compile(r"^'(s|t|re|ve|ll|d|m)$|^n't$", re.IGNORECASE)
 
 
+# Evidence that words [start, end) are a film line, and who speaks it when the subtitles say.
+DialogueRow = tuple[int, int, str | None]
+
+
 class TranscriptError(CompanionError):
     """A transcript that cannot be read; the message names the file and the problem."""
 
@@ -86,6 +90,7 @@ class Transcript:
     words: tuple[Word, ...]
     drafts: tuple[Draft, ...]
     ocr_table: tuple[tuple[tuple[str, ...], str], ...] = ()
+    dialogue: tuple[DialogueRow, ...] = ()
 
 
 def read_source(path: Path) -> str:
@@ -122,20 +127,46 @@ def read_ocr_table(path: Path) -> list[tuple[tuple[str, ...], str]]:
     return rows
 
 
+def read_dialogue_table(path: Path) -> list[DialogueRow]:
+    """Rows of (word start, word end, speaker or None); '#' lines are comments.
+
+    The table is what the film's subtitles taught about the transcript at build time (which
+    words are a film line, and whose), so it ships without any subtitle text.
+    """
+    rows: list[DialogueRow] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        try:
+            start, end = int(fields[0]), int(fields[1])
+        except (ValueError, IndexError):
+            raise TranscriptError(
+                f"{path}:{number}: expected 'start<TAB>end[<TAB>speaker]'"
+            ) from None
+        if not 0 <= start < end:
+            raise TranscriptError(f"{path}:{number}: the span {start}-{end} is empty")
+        speaker = fields[2].strip() if len(fields) > 2 and fields[2].strip() else None
+        rows.append((start, end, speaker))
+    return rows
+
+
 def parse(
     source: str,
     ocr_table: Sequence[tuple[tuple[str, ...], str]] = (),
     words_per_segment: tuple[int, int, int] = (50, 110, 170),
+    dialogue: Sequence[DialogueRow] = (),
 ) -> Transcript:
     """Split ``source`` into words, mark dialogue, and cut it into segments.
 
     ``words_per_segment`` is (shortest, ideal, longest): about 20, 40 and 60 seconds of speech.
+    ``dialogue`` rows (see :func:`read_dialogue_table`) mark film lines the labels don't.
     """
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(source)]
     if not tokens:
         raise TranscriptError("transcript has no words")
     fixed = _apply_ocr([t[2] for t in tokens], ocr_table)
-    kinds = _classify(fixed)
+    kinds = _with_evidence(fixed, _classify(fixed), dialogue)
     quotes = decode_quotes(fixed, {i for i, (_, _, label) in enumerate(kinds) if label})
     inside = quotes.open_between(len(fixed))
     words = tuple(
@@ -147,7 +178,7 @@ def parse(
     )  # fmt: skip
     cuts = _cut_points(words, *words_per_segment)
     drafts = tuple(_draft(n, words[a:b]) for n, (a, b) in enumerate(pairwise(cuts), 1))
-    return Transcript(source, words, drafts, tuple(ocr_table))
+    return Transcript(source, words, drafts, tuple(ocr_table), tuple(dialogue))
 
 
 def _apply_ocr(raw: list[str], table: Sequence[tuple[tuple[str, ...], str]]) -> list[str]:
@@ -236,6 +267,31 @@ def _classify(texts: list[str]) -> list[tuple[SpanKind, str | None, bool]]:
     return out
 
 
+def _with_evidence(
+    texts: list[str], kinds: list[tuple[SpanKind, str | None, bool]], rows: Sequence[DialogueRow]
+) -> list[tuple[SpanKind, str | None, bool]]:
+    """Marks from the labels, corrected by the subtitles' evidence: a row's words (and the
+    punctuation closing them) are dialogue, spoken by the row's speaker when it names one, so a
+    labelled run that holds several speakers' lines is split where their cues meet. A row with a
+    label inside is a cue holding two speakers: there the labels say who. Labels and sound cues
+    stay what they are."""
+    out = list(kinds)
+    for start, end, named in rows:
+        end = min(end, len(out))
+        while end < len(out) and not out[end][2] and not any(c.isalnum() for c in texts[end]):
+            end += 1
+        speaker = None if any(out[k][2] for k in range(start, end)) else named
+        for k in range(start, end):
+            kind, old, label = out[k]
+            if label or kind == "cue":
+                continue
+            named = old if kind == "dialogue" else None
+            same = named and (not speaker or speaker in named or named in speaker)
+            # The label's own name wins when it is the same person ("CHO" for "DR. CHO").
+            out[k] = ("dialogue", named if same else speaker, False)
+    return out
+
+
 def _director_label(texts: list[str]) -> str | None:
     counts = Counter(label[0] for i in range(len(texts)) if (label := _label_at(texts, i)))
     return counts.most_common(1)[0][0] if counts else None
@@ -254,6 +310,8 @@ def _cue_end(texts: list[str], i: int) -> int | None:
 
 def _mark_last_sentence(texts: list[str], out: list, label_at: int) -> None:
     """Mark the sentence before a director resumption as (unlabelled) film dialogue."""
+    if label_at == 0:  # the transcript opens with the director: nothing before to mark
+        return
     end = label_at
     start = end - 1
     while start > 0 and out[start - 1][0] == "commentary" and not out[start - 1][2]:
@@ -348,7 +406,7 @@ def render(words: Sequence[Word]) -> tuple[str, tuple[Span, ...]]:
     other labels show as ``STARK:``. Spacing follows English punctuation (see
     :func:`companion.content.detokenise.glue`), not the transcript's.
     """
-    tokens = _display_tokens(words)
+    tokens = display_tokens(words)
     pieces: list[str] = []
     kinds: list[tuple[SpanKind, str | None]] = []
     sticky = True
@@ -364,10 +422,17 @@ def render(words: Sequence[Word]) -> tuple[str, tuple[Span, ...]]:
     return _join_spans(pieces, kinds)
 
 
-def _display_tokens(words: Sequence[Word]) -> list[tuple[str, str | None, Word]]:
+def display_tokens(words: Sequence[Word]) -> list[tuple[str, str | None, Word]]:
     """(text, quote role, word) of every shown token: labels tidied, missing marks added."""
     out: list[tuple[str, str | None, Word]] = []
+    speaker: str | None = None
     for word in words:
+        spoken = any(c.isalnum() for c in word.text)
+        changed = word.kind == "dialogue" and word.speaker and word.speaker != speaker
+        if changed and spoken and not word.label:  # a new speaker the transcript didn't label
+            out.append((f"{word.speaker}:", None, _as_label(word)))
+        if spoken or word.label:
+            speaker = word.speaker if word.kind == "dialogue" else None
         if word.before:
             out.append((word.before, OPEN, word))
         if word.label and word.speaker is not None:
@@ -380,6 +445,11 @@ def _display_tokens(words: Sequence[Word]) -> list[tuple[str, str | None, Word]]
         if word.after:
             out.append((word.after, CLOSE, word))
     return out
+
+
+def _as_label(word: Word) -> Word:
+    return Word(word.index, word.start, word.start, "", word.speaker or "", word.kind,
+                word.speaker, label=True)  # fmt: skip
 
 
 def _join_spans(

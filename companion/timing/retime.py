@@ -68,6 +68,7 @@ def track_map(store: Store, track_id: str) -> tuple[TimeMap, bool]:
         store.anchors(track_id),
         linear.rate_after,
         film=(track["word_count"], runtime),
+        starts_at=track["start_s"],
         spoken=_spoken(track["source_text"]),
     )
     if found is None:
