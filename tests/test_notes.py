@@ -33,7 +33,7 @@ BUNDLED = REPO / "resources" / "age_of_ultron" / "notes.toml"
 def bundled_variant(path: Path, text: str) -> Path:
     """A changed copy of the bundled pack, with the transcript files its commentary names."""
     path.write_text(text, encoding="utf-8")
-    for name in ("commentary.txt", "ocr.tsv"):
+    for name in ("commentary.txt", "ocr.tsv", "dialogue.tsv"):
         shutil.copy(BUNDLED.parent / name, path.parent / name)
     return path
 
