@@ -208,8 +208,9 @@ def glue(previous: str, token: str, following: str, role: str | None) -> tuple[b
         return False, True
     if role == CLOSE:
         return True, False
-    if token == "...":
-        return previous[-1:] not in ".?!", previous[-1:] in ".?!"
+    if token == "...":  # trailing off ("Um... I"), or a line picked up mid-way ("one. ...is")
+        starts = previous[-1:] in ".?!:"
+        return not starts, starts
     if token in {":", "/"} and previous[-1:].isdigit() and following[:1].isdigit():
         return True, True
     if token in _CLOSERS:

@@ -431,7 +431,7 @@ def display_tokens(words: Sequence[Word]) -> list[tuple[str, str | None, Word]]:
         changed = word.kind == "dialogue" and word.speaker and word.speaker != speaker
         if changed and spoken and not word.label:  # a new speaker the transcript didn't label
             out.append((f"{word.speaker}:", None, _as_label(word)))
-        if spoken or word.label:
+        if (spoken or word.label) and word.kind != "cue":  # a sound cue doesn't change speaker
             speaker = word.speaker if word.kind == "dialogue" else None
         if word.before:
             out.append((word.before, OPEN, word))
