@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
+from companion.desktop import APP_ID
 from companion.store import Store
-from companion.ui.content import content_from_store
 from companion.ui.editing import install_editing
+from companion.ui.film_model import FilmModel
 from companion.ui.main_window import MainWindow
 from companion.ui.platform import prefer_x11
 from companion.ui.style import apply_theme
@@ -36,9 +37,11 @@ def check_display() -> None:
 def application(argv: Sequence[str] = ()) -> QApplication:
     prefer_x11()
     check_display()
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName("Companion")
     app.setOrganizationName("Companion")
+    app.setDesktopFileName(APP_ID)  # docks and Wayland match the window to the desktop entry
     apply_theme(app)
     return app
 
@@ -58,10 +61,10 @@ def build_window(
     vlc_args: Sequence[str] = (),
 ) -> MainWindow:
     problem = vlc_problem()
-    content = content_from_store(store)
-    window = MainWindow(content, settings, vlc_args=vlc_args, vlc_problem=problem)
-    if content.segments:
-        window.editing = install_editing(window, store, content.segments[0].track_id)
+    model = FilmModel.from_store(store)
+    window = MainWindow(model, settings, vlc_args=vlc_args, vlc_problem=problem)
+    if model.content.track_id and model.content.segments:
+        window.editing = install_editing(window, store, model.content.track_id)
     if video:
         window.open_video(video, at=at)
     elif at is not None:
@@ -72,8 +75,8 @@ def build_window(
 def close_on_signals(window: MainWindow) -> None:
     """Ctrl+C or a SIGTERM closes the window properly: positions saved, libVLC released in order.
 
-    Python runs signal handlers between bytecodes, which the window's 50 ms playhead timer
-    provides even while Qt's loop waits.
+    Python runs signal handlers between bytecodes, which the film model's 2 Hz look at the
+    store provides even while Qt's loop waits (so a signal is handled within half a second).
     """
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: window.close())
