@@ -49,6 +49,7 @@ def test_the_subtitles_name_speakers_the_transcript_did_not(transcript):
     assert {"JARVIS", "HILL", "FRIDAY"} <= named
 
 
+@pytest.mark.slow
 def test_the_shipped_table_is_what_the_subtitles_teach(shared):
     """Reproducible from the real subtitles, and holding no subtitle text (it ships)."""
     bare = parse(read_source(TRANSCRIPT), read_ocr_table(OCR))

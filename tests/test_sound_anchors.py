@@ -47,6 +47,7 @@ def test_subtitles_give_their_sound_cues_and_speakers():
     assert speaker_of("Meet at 10:30.") is None
 
 
+@pytest.mark.slow
 def test_the_opening_sound_cue_anchors_at_its_subtitle(index, heard):
     result = align(index, heard.cues, heard.sounds)
     first = result.matches[0]
@@ -58,6 +59,7 @@ def test_the_opening_sound_cue_anchors_at_its_subtitle(index, heard):
     assert words == sorted(set(words)) and times == sorted(set(times))  # one monotone chain
 
 
+@pytest.mark.slow
 def test_sounds_weigh_less_than_spoken_lines(index, heard):
     result = align(index, heard.cues, heard.sounds)
     sounds = [m for m in result.matches if m.sound]
@@ -67,6 +69,7 @@ def test_sounds_weigh_less_than_spoken_lines(index, heard):
     assert max(m.weight for m in sounds) < sorted(m.weight for m in spoken)[len(spoken) // 2]
 
 
+@pytest.mark.slow
 def test_without_sounds_the_opening_is_only_extrapolated(index, heard):
     lines_only = align(index, heard.cues).matches
     assert not any(m.sound for m in lines_only) and lines_only[0].film_s > 400
