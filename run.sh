@@ -15,6 +15,7 @@ APT_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core # Qt's xcb platform
   ffmpeg xvfb xauth                                           # tests: clips and a virtual screen
   desktop-file-utils                                          # the desktop entry's MIME cache
+  wamerican wbritish                                          # tests: the transcript's spelling
 )
 
 log() { printf 'companion setup: %s\n' "$*" >&2; }

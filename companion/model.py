@@ -88,6 +88,11 @@ class Note:
     truth: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def film_wide(self) -> bool:
+        """About the film as a whole: listed apart ("About this film"), never on the clock."""
+        return self.placement.get("whole_film") is True
+
 
 @dataclass(frozen=True)
 class Anchor:

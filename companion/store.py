@@ -21,7 +21,7 @@ from platformdirs import user_data_dir
 from companion.errors import CompanionError, shown
 from companion.model import Anchor, Note, Segment, Source, Span
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # The columns of a segment that timing (estimates, alignment, edits) may change.
 TIMING_COLUMNS = (
     "start_s",
@@ -204,11 +204,18 @@ def _migrate_v4_changes(db: sqlite_utils.Database) -> None:
             )
 
 
+def _migrate_v5_dialogue(db: sqlite_utils.Database) -> None:
+    """v5: a track's dialogue evidence, word spans that read like a subtitle line (JSON rows
+    [word_start, word_end, speaker]), which ingestion marks as film dialogue."""
+    db.table("tracks").add_column("dialogue_table", str, not_null_default="[]")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_v1,
     _migrate_v2,
     _migrate_v3,
     _migrate_v4_changes,
+    _migrate_v5_dialogue,
 ]
 
 

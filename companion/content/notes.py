@@ -11,7 +11,6 @@ its scene, on whatever release the commentary was aligned to.
 from __future__ import annotations
 
 import bisect
-import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -19,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from companion.alignment.subtitles import Cue
+from companion.content.cards import limit_cards
 from companion.content.films import add_track, source_sha256, track_transcript
-from companion.content.locate import find_phrase
+from companion.content.locate import PhraseIndex, find_phrase
 from companion.content.packs import Pack, PackError, PackNote, PackTrack, load_pack
 from companion.content.transcript import (
     Transcript,
@@ -28,6 +28,7 @@ from companion.content.transcript import (
     normalise,
     normalised_words,
     parse,
+    read_dialogue_table,
     read_ocr_table,
     read_source,
 )
@@ -122,6 +123,7 @@ def resolve_notes(
                     "placement": json.dumps(placement),
                 },
             )
+        limit_cards(store, film_id)
     return warnings
 
 
@@ -138,31 +140,7 @@ def line_time(cues: Sequence[Cue], line: str, occurrence: int = 1) -> float | No
     return _CueWords(cues).line_time(line, occurrence)
 
 
-class _Words:
-    """A run of normalised words, each pointing back to where it came from, searchable by phrase.
-
-    Phrases are compared as letters and digits only, at word boundaries, so however a line is
-    split into words ("him 'sir'", "wasn 't", "Elf man") it still meets itself.
-    """
-
-    def __init__(self, words: Sequence[tuple[str, int]]) -> None:
-        self.refs = [r for _, r in words]
-        self.offsets = list(itertools.accumulate((len(w) for w, _ in words), initial=0))
-        self.text = "".join(w for w, _ in words)
-        self.boundaries = set(self.offsets)
-
-    def find(self, phrase: str) -> list[int]:
-        """The reference of the first word of every match of ``phrase``, in order."""
-        needle = normalise(phrase)
-        hits, at = [], self.text.find(needle) if needle else -1
-        while at >= 0:
-            if at in self.boundaries and at + len(needle) in self.boundaries:
-                hits.append(self.refs[bisect.bisect_right(self.offsets, at) - 1])
-            at = self.text.find(needle, at + 1)
-        return hits
-
-
-class _CueWords(_Words):
+class _CueWords(PhraseIndex):
     def __init__(self, cues: Sequence[Cue]) -> None:
         words = ((normalise(w), i) for i, cue in enumerate(cues) for w in cue.text.split())
         super().__init__([(w, i) for w, i in words if w])
@@ -184,8 +162,8 @@ class _Resolver:
         self._tracks: dict[str, tuple[_TranscriptWords, TimeMap]] = {}
 
     def place(self, spec: dict[str, Any]) -> Placed:
-        if spec.get("whole_film"):
-            return Placed(0.0, spec["duration"], "film")
+        if spec.get("whole_film"):  # about the film: listed apart, not on the clock
+            return Placed(None, None, "film")
         if "start" in spec:
             return Placed(spec["start"], spec["end"], "time")
         if "line" in spec:
@@ -249,7 +227,7 @@ def phrase_index(
     return _TranscriptWords(transcript).index(phrase, occurrence, prefer)
 
 
-class _TranscriptWords(_Words):
+class _TranscriptWords(PhraseIndex):
     def __init__(self, transcript: Transcript) -> None:
         super().__init__(normalised_words(transcript.words))
         self.transcript = transcript
@@ -283,7 +261,8 @@ def read_tracks(pack: Pack) -> list[tuple[PackTrack, Transcript]]:
     for track in pack.tracks:
         try:
             ocr = read_ocr_table(track.ocr_table) if track.ocr_table else []
-            parsed.append((track, parse(read_source(track.transcript), ocr)))
+            heard = read_dialogue_table(track.dialogue_table) if track.dialogue_table else []
+            parsed.append((track, parse(read_source(track.transcript), ocr, dialogue=heard)))
         except TranscriptError as exc:
             problems.append(f"{pack.path}: commentary {track.id!r}: {exc}")
     if problems:

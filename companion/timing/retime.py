@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import functools
 
+from companion.content.cards import limit_cards
 from companion.store import Store
 from companion.timing.timemap import TimeMap, confidence, spoken_positions
 
 ESTIMATE_CONFIDENCE_SCALE_S = 600.0
+# Below this, "anchored" would claim more than the number shows: the segment is estimated.
+MIN_ANCHORED_CONFIDENCE = 0.2
 
 
 _COLUMNS = (
@@ -65,6 +68,7 @@ def track_map(store: Store, track_id: str) -> tuple[TimeMap, bool]:
         store.anchors(track_id),
         linear.rate_after,
         film=(track["word_count"], runtime),
+        starts_at=track["start_s"],
         spoken=_spoken(track["source_text"]),
     )
     if found is None:
@@ -80,7 +84,6 @@ def retime(store: Store, track_id: str) -> None:
     segments, and rewriting all of them was most of an edit's cost.
     """
     timemap, anchored = track_map(store, track_id)
-    origin = "anchored" if anchored else "estimated"
     scale = 60.0 if anchored else ESTIMATE_CONFIDENCE_SCALE_S
     changed = []
     for row in _timing_rows(store, track_id):
@@ -89,13 +92,14 @@ def retime(store: Store, track_id: str) -> None:
         auto_start = round(timemap.time_at(word_start), 3)
         auto_end = round(timemap.time_at(word_end), 3)
         middle = (word_start + word_end) / 2
+        sure = confidence(timemap.nearest_point_distance(middle), scale)
         values = (
             start_s if start_pinned else auto_start,
             end_s if end_pinned else auto_end,
             auto_start,
             auto_end,
-            "pinned" if pinned else origin,
-            1.0 if pinned else confidence(timemap.nearest_point_distance(middle), scale),
+            "pinned" if pinned else _origin(anchored, timemap, auto_start, auto_end, sure),
+            1.0 if pinned else sure,
         )
         if values != tuple(row[5:]):
             changed.append([*values, track_id, n])
@@ -107,6 +111,13 @@ def retime(store: Store, track_id: str) -> None:
                 changed,
             )
         _follow_notes(store, track_id, timemap)
+
+
+def _origin(anchored: bool, timemap: TimeMap, start: float, end: float, sure: float) -> str:
+    """ "anchored" only between the outermost known points and with a confidence that backs it;
+    before the first anchor or after the last, the map only extrapolates: "estimated"."""
+    inside = timemap.times[0] <= start and end <= timemap.times[-1]
+    return "anchored" if anchored and inside and sure >= MIN_ANCHORED_CONFIDENCE else "estimated"
 
 
 def _follow_notes(store: Store, track_id: str, timemap: TimeMap) -> None:
@@ -131,6 +142,7 @@ def _follow_notes(store: Store, track_id: str, timemap: TimeMap) -> None:
         if start != start_s:
             moved.append((start, round(start + (end_s - start_s), 3), note_id))
     store.db.conn.executemany("UPDATE notes SET start_s = ?, end_s = ? WHERE id = ?", moved)
+    limit_cards(store, store.track(track_id)["film_id"])
 
 
 def locate_word(store: Store, track_id: str, word_index: float) -> float:

@@ -43,6 +43,7 @@ class TimeMap:
         fallback_rate: float,
         film: tuple[float, float] | None = None,
         spoken: tuple[float, ...] | None = None,
+        starts_at: float | None = None,
     ) -> tuple[TimeMap, int] | None:
         """The map through the user's pins and the anchors consistent with them, and how many
         anchors it kept; None when there is neither.
@@ -55,7 +56,9 @@ class TimeMap:
         past the last anchor. With ``film`` = (word count, runtime), the map stays inside the
         film: where that rate would run before 0 s or past the runtime, it slows to end there.
         With ``spoken``, time is shared out between points by spoken words, so punctuation
-        tokens ("it 's ." is two words) take none of it.
+        tokens ("it 's ." is two words) take none of it. With ``starts_at`` (when the commentary
+        begins, e.g. with the film), the first word is spoken then: before the first point the
+        map runs from there instead of extrapolating.
         """
 
         def x(position: float) -> float:
@@ -75,6 +78,8 @@ class TimeMap:
             (w0, t0), (w1, t1) = points[0], points[-1]
             if w0 > 0:
                 before = min(rate, t0 / w0)
+        if starts_at is not None and points[0][0] > 0 and points[0][1] > starts_at:
+            before = (points[0][1] - starts_at) / points[0][0]
             if word_count > w1:
                 after = max(min(rate, (runtime - t1) / (word_count - w1)), 0.0)
         positions, times = zip(*points, strict=True)
