@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from companion.alignment.clockfit import PAL, NTSC_FILM  # noqa: E402
+from companion.alignment.clockfit import NTSC_FILM, PAL  # noqa: E402
 from tests.synth_copy import Truth, audio_lag_s, film_lines, make_copy, speak  # noqa: E402
 
 SUBTITLES = REPO.parent / "shared" / "data" / "age_of_ultron.en.srt"

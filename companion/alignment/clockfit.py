@@ -161,7 +161,7 @@ def _refine(
 
 
 def fit_starts(
-    copy_starts: Sequence[float],
+    copy_starts: Sequence[float] | np.ndarray,
     reference: SpeechPattern,
     *,
     speeds: Sequence[float] = tuple(STANDARD_SPEEDS),
