@@ -5,7 +5,6 @@ inserted scene and subtitle stream (text, PGS, VobSub); and the copies that must
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,7 @@ from companion.alignment.voice import measure_audio
 from companion.errors import CompanionError
 from companion.jobs import Cancelled, CancelToken
 from companion.media.probe import probe
-from tests.synth_copy import Truth, audio_lag_s, film_lines, make_copy, speak
+from tests.synth_copy import Truth, audio_lag_s, ffmpeg, film_lines, make_copy, speak
 
 COPY_S = 540.0  # nine minutes of the film's opening
 MIN_S = 300.0  # the tests' copies are shorter than a film: the minimum length is lowered
@@ -203,14 +202,9 @@ def test_a_copy_of_another_film_is_refused(copies, reference) -> None:
         measure_cue_starts(list(_other_film(reference).starts + 3.0), reference)
 
 
-def _ffmpeg(out: Path, *args: str) -> Path:
-    subprocess.run(["ffmpeg", "-v", "error", "-y", *args, str(out)], check=True, timeout=120)
-    return out
-
-
 @pytest.fixture(scope="session")
 def silent_copy(work: Path) -> Path:
-    return _ffmpeg(
+    return ffmpeg(
         work / "silent.mkv",
         *("-f", "lavfi", "-i", "color=c=gray:s=64x36:r=1:d=400"),
         *("-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo:d=400", "-c:v", "libx264"),
@@ -229,13 +223,13 @@ def test_a_copy_shorter_than_ten_minutes_is_refused(silent_copy: Path, reference
 
 
 def test_an_audio_only_file_is_refused(work: Path, reference) -> None:
-    sound = _ffmpeg(work / "sound.m4a", "-f", "lavfi", "-i", "sine=d=5", "-c:a", "aac")
+    sound = ffmpeg(work / "sound.m4a", "-f", "lavfi", "-i", "sine=d=5", "-c:a", "aac")
     with pytest.raises(SyncError, match="audio-only"):
         measure_copy(sound, reference, min_duration_s=1.0)
 
 
 def test_a_video_without_sound_or_subtitles_is_refused(work: Path, reference) -> None:
-    mute = _ffmpeg(work / "mute.mkv", "-f", "lavfi", "-i", "color=s=64x36:r=1:d=20")
+    mute = ffmpeg(work / "mute.mkv", "-f", "lavfi", "-i", "color=s=64x36:r=1:d=20")
     with pytest.raises(SyncError, match="no sound and no subtitles"):
         measure_copy(mute, reference, min_duration_s=1.0)
 

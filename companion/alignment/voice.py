@@ -132,7 +132,9 @@ def measure_audio(
     """The copy's clock from its first audio track; :class:`SyncError` if it can't tell."""
     if not info.audio:
         raise SyncError(f"{info.path}: no sound and no subtitles that fit to measure it by")
-    duration = info.duration_s
+    # past the reference's length at the fastest speed and largest offset there is no film to
+    # hear (and a container's bogus length must not size the correlation)
+    duration = min(info.duration_s, reference.runtime_s * max(STANDARD_SPEEDS) + MAX_OFFSET_S)
     count = max(1, min(WINDOWS, int(duration // WINDOW_S)))
     length = min(WINDOW_S, duration)
     span = max(duration - length, 0.0)
