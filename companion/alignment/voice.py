@@ -173,8 +173,10 @@ def measure_audio(
         key=lambda f: f.matched,
     )
     fit = replace(fit, segments=_placed_jumps(fit, windows, reference, mean))
-    agree = sum(any(abs(w.offset_s - o) < AGREE_S for o in offsets) for w in windows if w.strong)
-    confidence = (agree / len(windows)) * float(1.0 - np.exp(-prominence / 10.0))
+    # the share of the windows with dialogue to match that the map places, and the peak's height
+    heard = [w for w in windows if _heard(w, reference, best, overall)]
+    agree = sum(w.strong and any(abs(w.offset_s - o) < AGREE_S for o in offsets) for w in heard)
+    confidence = agree / max(len(heard), 1) * float(1.0 - np.exp(-prominence / 10.0))
     read = f"{reader.seconds / 60:.0f} min of audio in {len(windows)} windows"
     return AudioFit(replace(fit, prominence=prominence), read, confidence)
 
