@@ -110,10 +110,10 @@ def _candidates(hist: np.ndarray, max_offset_s: float, minimum: float) -> list[f
 def _polished(copy: np.ndarray, ref: np.ndarray, speed: float, offset: float) -> float:
     """A rough offset (a correlation's, to 50 ms or so) moved to the peak of the start
     differences within a second of it, 20 ms bins: close enough for the matching's tolerance."""
-    lo, hi = np.searchsorted(
-        np.sort(ref * speed), [copy.min() - offset - 1, copy.max() - offset + 1]
-    )
-    diffs = (copy[:, None] - np.sort(ref * speed)[None, lo:hi]).ravel() - offset
+    scaled = ref * speed  # reference starts are sorted
+    at = np.searchsorted(scaled, copy - offset)
+    around = np.clip(at[:, None] + np.arange(-4, 4)[None, :], 0, len(scaled) - 1)
+    diffs = (copy[:, None] - scaled[around]).ravel() - offset
     near = diffs[np.abs(diffs) <= 1.0]
     if len(near) == 0:
         return offset
