@@ -22,7 +22,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, TimeoutError
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -41,11 +41,14 @@ from companion.media.pcm import RATE, read_pcm
 from companion.media.probe import MediaError, probe
 
 _SENTENCE_END = {".", "?", "!", "...", '."', '?"', '!"'}
-FRAME_S = 0.01
+FRAME_S = 0.01  # pocketsphinx's frame (with ds=2 words still start on any frame)
 MARGIN_S = 20.0  # how far from its expected place a stretch is looked for
 LOCKED_MARGIN_S = 10.0  # past its end, once the window before was heard (the offset is known)
+NEIGHBOURS = 3  # heard units on each side that a unit's offset is compared with
+OFFSET_TOLERANCE_S = 5.0
 MAX_GAP_S = 60.0  # unheard units between heard ones are tried again in gaps up to this long
-GAP_GARBAGE_P = 1e-9
+GAP_GARBAGE_P = 1e-9  # ... where their words may take more of the film's sound
+RUNS_PER_PROCESS = 4  # runs of windows per process (each run starts from the prior alone)
 CHUNK_S = 25.0  # expected speech per window (~4 sentences)
 MIN_UNIT_WORDS = 4  # shorter sentences ("Um...") are aligned together with the next one
 GARBAGE_P = 1e-5  # the phone loop's penalty per phone: speech words win when they fit
@@ -55,47 +58,10 @@ MAX_OFFSET_S = 20.0
 SILENCE_RMS = 30.0  # int16 RMS below which a window is silence (-60 dBFS)
 PROBE_WINDOWS = 8  # windows spread over the track that decide whether it is this commentary
 MIN_PROBE_SHARE = 0.3
-_PHONES = [
-    "AA",
-    "AE",
-    "AH",
-    "AO",
-    "AW",
-    "AY",
-    "B",
-    "CH",
-    "D",
-    "DH",
-    "EH",
-    "ER",
-    "EY",
-    "F",
-    "G",
-    "HH",
-    "IH",
-    "IY",
-    "JH",
-    "K",
-    "L",
-    "M",
-    "N",
-    "NG",
-    "OW",
-    "OY",
-    "P",
-    "R",
-    "S",
-    "SH",
-    "T",
-    "TH",
-    "UH",
-    "UW",
-    "V",
-    "W",
-    "Y",
-    "Z",
-    "ZH",
-]
+# The garbage loop's phones: a reduced set (twice as fast as all 39, as good a catch-all).
+# The garbage loop's phones: a reduced set of ARPAbet (twice as fast as all 39, as good a
+# catch-all for speech that isn't the stretch being aligned).
+_GARBAGE = "AA AE AH AO EH ER IH IY OW UW B D F G K L M N P R S SH T V W Z".split()  # noqa: SIM905
 
 
 class ListenError(CompanionError):
@@ -201,7 +167,7 @@ def listen(
         raise ListenError(f"{audio}: no commentary sentence is expected within its length")
     lexicon = _lexicon(units, pronunciations)
     progress(0.0, "checking that the track is this commentary")
-    _check_probe(audio, audio_ordinal, duration, units, lexicon)
+    _check_probe(audio, audio_ordinal, duration, units, _Aligner(lexicon))
     if cancel is not None:
         cancel.check()
     heard = _align_all(audio, audio_ordinal, duration, units, lexicon, processes, progress, cancel)
@@ -275,13 +241,12 @@ def _lexicon(units: Sequence[_Unit], extra: Mapping[str, str] | None) -> dict[st
 
 
 def _check_probe(
-    audio: Path, ordinal: int, duration: float, units: Sequence[_Unit], lexicon: dict[str, str]
+    audio: Path, ordinal: int, duration: float, units: Sequence[_Unit], aligner: _Aligner
 ) -> None:
     """Refuse silence and audio that isn't this commentary, from a few spread-out windows."""
     chunks = _chunks(units)
     count = min(PROBE_WINDOWS, max(2, len(chunks) // 4))
     picks = sorted({round(i * (len(chunks) - 1) / (count - 1)) for i in range(count)})
-    aligner = _Aligner(lexicon)
     tried = heard = 0
     loud = False
     for pick in picks:
@@ -330,42 +295,89 @@ def _align_all(
     progress: Progress,
     cancel: CancelToken | None,
 ) -> list[HeardSentence]:
-    """Every unit, in runs of windows that each carry the offset forward; runs in parallel."""
-    chunks = _chunks(units)
-    runs = _runs(chunks, max(1, processes) * 6)
-    out: list[HeardSentence] = []
-    if processes <= 1:
-        for n, run in enumerate(runs, 1):
-            if cancel is not None:
-                cancel.check()
-            out += _align_run(audio, ordinal, duration, run, lexicon)
-            progress(n / len(runs), f"listened to {n} of {len(runs)} parts")
-        return sorted(out, key=lambda h: h.word_start)
-    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
-        futures: list[Future] = [
-            pool.submit(_align_run, audio, ordinal, duration, run, lexicon) for run in runs
-        ]
+    """Every unit, in runs of windows that each carry the offset forward (runs in parallel);
+    then, over the whole track, outliers are dropped and the gaps between heard units retried."""
+    runs = _runs(_chunks(units), max(1, processes) * RUNS_PER_PROCESS)
+    with _Workers(lexicon, processes, cancel) as workers:
+        found: list[list[HeardSentence]] = []
+        for n, result in enumerate(
+            workers.map(_align_run, [(audio, ordinal, duration, run) for run in runs]), 1
+        ):
+            found += result
+            progress(0.95 * n / len(runs), f"listened to {n} of {len(runs)} parts")
+        _drop_outliers(units, found)
+        gaps = _gaps(units, found)
+        progress(0.95, f"listening again in {len(gaps)} gaps")
+        jobs = [(audio, ordinal, start, end, units[i:j]) for i, j, start, end in gaps]
+        for (i, j, _, _), result in zip(gaps, workers.map(_align_gap, jobs), strict=True):
+            found[i:j] = result
+    return [h for hs in found for h in hs]
+
+
+class _Workers:
+    """Where windows are aligned: this process, or a pool of them (spawned, not forked: the
+    caller may be a Qt application). Each process keeps one decoder for all its jobs."""
+
+    def __init__(self, lexicon: dict[str, str], processes: int, cancel: CancelToken | None):
+        self.cancel = cancel
+        self.pool: ProcessPoolExecutor | None = None
+        if processes > 1:
+            context = get_context("spawn")
+            self.pool = ProcessPoolExecutor(
+                processes, mp_context=context, initializer=_start_worker, initargs=(lexicon,)
+            )
+        else:
+            _start_worker(lexicon)
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def map(self, function: Callable, jobs: Sequence[tuple]) -> Iterator:
+        """Results in the order of ``jobs``, checking for cancellation meanwhile."""
+        if self.pool is None:
+            for job in jobs:
+                if self.cancel is not None:
+                    self.cancel.check()
+                yield function(*job)
+            return
+        futures = [self.pool.submit(function, *job) for job in jobs]
         try:
-            for n, future in enumerate(_as_completed(futures, cancel), 1):
-                out += future.result()
-                progress(n / len(runs), f"listened to {n} of {len(runs)} parts")
-        except BaseException:
             for future in futures:
-                future.cancel()
+                while True:
+                    try:
+                        yield future.result(timeout=1.0)
+                        break
+                    except TimeoutError:
+                        if self.cancel is not None:
+                            self.cancel.check()
+        except BaseException:
+            for pending in futures:
+                pending.cancel()
+            _stop_pool(self.pool)
             raise
-    return sorted(out, key=lambda h: h.word_start)
 
 
-def _as_completed(futures: Sequence[Future], cancel: CancelToken | None) -> Iterator[Future]:
-    """Futures as they finish, checking for cancellation every second meanwhile."""
-    from concurrent.futures import FIRST_COMPLETED, wait
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End the pool's processes now: a cancelled listen must not grind on for minutes."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
 
-    pending = set(futures)
-    while pending:
-        done, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-        if cancel is not None:
-            cancel.check()
-        yield from done
+
+_worker: _Aligner | None = None
+
+
+def _start_worker(lexicon: dict[str, str]) -> None:
+    global _worker
+    _worker = _Aligner(lexicon)
+
+
+def _aligner() -> _Aligner:
+    assert _worker is not None, "the worker was not started"
+    return _worker
 
 
 def _runs(chunks: Sequence[list[_Unit]], count: int) -> list[list[list[_Unit]]]:
@@ -374,11 +386,12 @@ def _runs(chunks: Sequence[list[_Unit]], count: int) -> list[list[list[_Unit]]]:
 
 
 def _align_run(
-    audio: Path, ordinal: int, duration: float, run: Sequence[list[_Unit]], lexicon: dict[str, str]
-) -> list[HeardSentence]:
-    """Consecutive windows, each placed by the prior plus the offset the last one heard; then
-    the units still unheard between two heard ones, in the gap those leave."""
-    aligner = _Aligner(lexicon)
+    audio: Path, ordinal: int, duration: float, run: Sequence[list[_Unit]]
+) -> list[list[HeardSentence]]:
+    """Consecutive windows, each placed by the prior plus the offset the last one heard, and
+    starting where the last heard sentence ended; one that hears nothing re-seeds from the
+    prior alone. For each unit, its sentences heard."""
+    aligner = _aligner()
     found: list[list[HeardSentence]] = []
     offset, floor, margin = 0.0, 0.0, MARGIN_S
     for chunk in run:
@@ -392,11 +405,19 @@ def _align_run(
             offset = _clamp(first.start_s - unit.expected_start, MAX_OFFSET_S)
             floor = max(h.end_s for hs in results for h in hs)
             margin = LOCKED_MARGIN_S
-        else:  # re-seed from the prior alone
+        else:
             offset, floor, margin = 0.0, 0.0, MARGIN_S
-    units = [unit for chunk in run for unit in chunk]
-    _fill_gaps(aligner, audio, ordinal, units, found)
-    return [h for hs in found for h in hs]
+    return found
+
+
+def _align_gap(
+    audio: Path, ordinal: int, start: float, end: float, units: Sequence[_Unit]
+) -> list[list[HeardSentence]]:
+    """Unheard units alone in the gap between the heard units around them: nothing else is
+    said there, so their words may take more of the film's sound than the first pass allowed
+    (the confidence still decides)."""
+    samples = _window(audio, ordinal, start, end)
+    return _aligner().align(samples, start, units, garbage=GAP_GARBAGE_P)
 
 
 def _window(audio: Path, ordinal: int, start: float, end: float) -> np.ndarray:
@@ -405,16 +426,40 @@ def _window(audio: Path, ordinal: int, start: float, end: float) -> np.ndarray:
     return read_pcm(audio, audio_ordinal=ordinal, start_s=start, duration_s=end - start)
 
 
-def _fill_gaps(
-    aligner: _Aligner,
-    audio: Path,
-    ordinal: int,
-    units: Sequence[_Unit],
-    found: list[list[HeardSentence]],
-) -> None:
-    """Align each run of unheard units again, alone in the gap between the heard units around
-    it: nothing else is said there, so their words may take more of the film's sound than the
-    first pass allowed (the confidence still decides)."""
+def _drop_outliers(units: Sequence[_Unit], found: list[list[HeardSentence]]) -> None:
+    """Forget units heard where their neighbours say they can't be.
+
+    The prior is off by a smoothly varying amount (pauses accumulate), so the heard-minus-
+    expected offsets of neighbouring units agree; a long pause the prior doesn't know makes
+    them jump, but both sides of a jump agree among themselves. A unit matched on the wrong
+    speech (a similar phrase seconds away) agrees with neither side, or breaks the order.
+    """
+    heard = [i for i, hs in enumerate(found) if hs]
+    offsets = {i: found[i][0].start_s - units[i].expected_start for i in heard}
+    wrong = set()
+    for n, i in enumerate(heard):
+        sides = [heard[max(0, n - NEIGHBOURS) : n], heard[n + 1 : n + 1 + NEIGHBOURS]]
+        medians = [statistics.median(offsets[j] for j in side) for side in sides if side]
+        if medians and all(abs(offsets[i] - m) > OFFSET_TOLERANCE_S for m in medians):
+            wrong.add(i)
+    last_end = -math.inf
+    for i in heard:
+        if i in wrong:
+            continue
+        if found[i][0].start_s < last_end - 0.5:
+            wrong.add(i)
+            continue
+        last_end = found[i][-1].end_s
+    for i in wrong:
+        found[i] = []
+
+
+def _gaps(
+    units: Sequence[_Unit], found: Sequence[list[HeardSentence]]
+) -> list[tuple[int, int, float, float]]:
+    """(first, end) unit indexes of each run of unheard units between two heard ones, and the
+    time between those."""
+    out = []
     i = 0
     while i < len(units):
         if found[i]:
@@ -426,11 +471,10 @@ def _fill_gaps(
         if i > 0 and j < len(units):
             start = found[i - 1][-1].end_s - 0.1
             end = found[j][0].start_s + 0.1
-            if 0 < end - start <= MAX_GAP_S:
-                samples = _window(audio, ordinal, start, end)
-                gap = units[i:j]
-                found[i:j] = aligner.align(samples, start, gap, garbage=GAP_GARBAGE_P)
+            if 1.0 <= end - start <= MAX_GAP_S:
+                out.append((i, j, start, end))
         i = j
+    return out
 
 
 def _clamp(value: float, limit: float) -> float:
@@ -447,11 +491,13 @@ class _Aligner:
             lm=None,
             logfn=os.devnull,
             bestpath=False,
-            beam=1e-80,
-            wbeam=1e-60,
-            pbeam=1e-80,
+            beam=1e-60,
+            wbeam=1e-40,
+            pbeam=1e-60,
+            maxhmmpf=5000,
+            ds=2,  # score every other frame: twice as fast, 20 ms is still far below the target
         )
-        entries = [(f"ph_{p.lower()}", p) for p in _PHONES] + sorted(lexicon.items())
+        entries = [(f"ph_{p.lower()}", p) for p in _GARBAGE] + sorted(lexicon.items())
         for n, (word, phones) in enumerate(entries):
             self.decoder.add_word(word, phones, n == len(entries) - 1)
         self.known: set[str] = {w for w, _ in entries}
@@ -507,8 +553,8 @@ def _grammar(
 
 
 def _garbage_loop(state: int, garbage: float) -> list[tuple]:
-    p = garbage / len(_PHONES)
-    return [(state, state, p, f"ph_{phone.lower()}") for phone in _PHONES]
+    p = garbage / len(_GARBAGE)
+    return [(state, state, p, f"ph_{phone.lower()}") for phone in _GARBAGE]
 
 
 def _read_segments(

@@ -104,12 +104,18 @@ def spoken_words(words: Sequence[Word]) -> list[tuple[str, int]]:
     """(dictionary spelling, word index) of what is said in ``words``, in order.
 
     Hyphenated and slashed tokens become several words, clitics join the word before them
-    ("wasn 't" -> "wasn't", as CMUdict spells it), punctuation and labels say nothing.
+    ("wasn 't" -> "wasn't", as CMUdict spells it), punctuation, labels and cues say nothing.
     """
     out: list[tuple[str, int]] = []
+    in_cue = False
     for word in words:
         if word.label or word.kind == "cue":
             continue
+        # a sound cue whose ")" OCR lost ("( CHUCKLES SOFTLY but") is not said either
+        if word.text == "(" or (in_cue and word.text.isupper()):
+            in_cue = True
+            continue
+        in_cue = False
         for part in _PART_SPLIT.split(word.text.lower().replace("’", "'")):
             if part in _CLITICS and out:
                 out[-1] = (out[-1][0] + part, out[-1][1])
