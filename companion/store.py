@@ -19,9 +19,9 @@ import sqlite_utils
 from platformdirs import user_data_dir
 
 from companion.errors import CompanionError
-from companion.model import Anchor, Note, Segment, Source, Span
+from companion.model import Anchor, HeardSpan, Note, Segment, Source, Span
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The columns of a segment that timing (estimates, alignment, edits) may change.
 TIMING_COLUMNS = (
     "start_s",
@@ -170,7 +170,30 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1, _migrate_v2]
+def _migrate_heard(db: sqlite_utils.Database) -> None:
+    """Heard timings: the commentary sentences a listen run heard on an audio track."""
+    db["heard"].create(
+        {
+            "id": int,
+            "track_id": str,
+            "word_start": int,
+            "word_end": int,
+            "start_s": float,
+            "end_s": float,
+            "confidence": float,
+            "words": str,  # JSON [[word index, start_s, end_s], ...]
+        },
+        pk="id",
+        foreign_keys=[("track_id", "tracks", "id")],
+    )
+    db["heard"].create_index(["track_id", "word_start"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _create_v1,
+    _migrate_v2,
+    _migrate_heard,
+]
 
 
 class Store:
@@ -364,6 +387,41 @@ class Store:
                     "source": a.source,
                 }
                 for a in anchors
+            )
+
+    # heard timings ----------------------------------------------------------------------
+
+    def heard(self, track_id: str) -> list[HeardSpan]:
+        """The sentences the last listen run heard, in transcript order (reference clock)."""
+        rows = self.db.execute(
+            "SELECT word_start, word_end, start_s, end_s, confidence, words FROM heard "
+            "WHERE track_id = ? ORDER BY word_start",
+            [track_id],
+        )
+        return [
+            HeardSpan(ws, we, start, end, conf, tuple(tuple(w) for w in json.loads(words)))
+            for ws, we, start, end, conf, words in rows
+        ]
+
+    def replace_heard(self, track_id: str, spans: Iterable[HeardSpan]) -> None:
+        """Drop the track's heard sentences and store these instead (a new run replaces)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM heard WHERE track_id = ?", [track_id])
+            self.db.conn.executemany(
+                "INSERT INTO heard (track_id, word_start, word_end, start_s, end_s, confidence, "
+                "words) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        track_id,
+                        s.word_start,
+                        s.word_end,
+                        s.start_s,
+                        s.end_s,
+                        s.confidence,
+                        json.dumps([list(w) for w in s.words], separators=(",", ":")),
+                    )
+                    for s in spans
+                ],
             )
 
     # notes ------------------------------------------------------------------------------

@@ -19,9 +19,10 @@ Format (``companion-timings``, version 1), one object::
 
 ``word`` is a position in the transcript's whitespace-separated words (fractions allowed);
 ``time_s`` film seconds; ``score`` 0-1, how much the anchor is trusted. ``origin`` is
-``estimated``, ``anchored`` or ``pinned``; ``pinned`` says which edges the user fixed: ``none``,
-``start``, ``end`` or ``both``. Files are written with sorted keys, one entry per line and times
-rounded to the millisecond, so the same timings always give the same bytes and diff well.
+``estimated``, ``anchored``, ``heard`` or ``pinned`` (informative); ``pinned`` says which edges
+the user fixed: ``none``, ``start``, ``end`` or ``both``. Files are written with sorted keys, one
+entry per line and times rounded to the millisecond, so the same timings always give the same
+bytes and diff well.
 
 Reading checks everything first and names each bad entry; nothing is applied unless all of it is
 good, and a file made for another version of the transcript (checksum) is refused.
@@ -43,7 +44,7 @@ from companion.timing.retime import retime
 
 FORMAT = "companion-timings"
 VERSION = 1
-ORIGINS = ("estimated", "anchored", "pinned")
+ORIGINS = ("estimated", "anchored", "heard", "pinned")
 PINNED = ("none", "start", "end", "both")
 MAX_SIZE = 50_000_000
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

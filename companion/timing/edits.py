@@ -22,6 +22,7 @@ from itertools import pairwise
 from typing import Literal
 
 from companion.errors import CompanionError
+from companion.model import HeardSpan
 from companion.store import TIMING_COLUMNS, Store
 from companion.timing.retime import retime
 from companion.timing.timecode import format_time
@@ -85,6 +86,29 @@ def _anchors(store: Store, track_id: str) -> list[list]:
     ]
 
 
+def _heard(store: Store, track_id: str) -> list[list]:
+    """The track's heard sentences as JSON-ready rows (what an edit's payload keeps)."""
+    return [_heard_row(h) for h in store.heard(track_id)]
+
+
+def _heard_row(h: HeardSpan) -> list:
+    return [h.word_start, h.word_end, h.start_s, h.end_s, h.confidence, [list(w) for w in h.words]]
+
+
+def _write_heard(store: Store, track_id: str, rows: list[list]) -> None:
+    store.replace_heard(
+        track_id,
+        [HeardSpan(*row[:5], tuple((int(i), a, b) for i, a, b in row[5])) for row in rows],
+    )
+
+
+def _clock_heard(rows: list[list], clock: Callable[[float], float]) -> list[list]:
+    return [
+        [ws, we, clock(start), clock(end), conf, [[i, clock(a), clock(b)] for i, a, b in words]]
+        for ws, we, start, end, conf, words in rows
+    ]
+
+
 def _span(store: Store, track_id: str) -> list[float]:
     return list(
         store.db.execute("SELECT start_s, end_s FROM tracks WHERE id = ?", [track_id]).fetchone()
@@ -138,32 +162,40 @@ def _record(
     clock: Callable[[float], float] | None = None,
     anchors: list[list] | None = None,
     settle: Callable[[], None] | None = None,
+    heard: list[list] | None = None,
 ) -> Edit:
     """Run one edit as one transaction and log it; ``change`` returns the pin columns it sets.
 
     ``clock`` maps every film time the track's map rests on (a clock change); ``anchors``
-    replaces the track's anchors (an import); ``settle`` runs after the re-interpolation. The
-    payload keeps before/after values of every segment whose timing changed, and of the
-    anchors and span when they changed.
+    replaces the track's anchors (an import), ``heard`` its heard sentences (a listen run);
+    ``settle`` runs after the re-interpolation. The payload keeps before/after values of every
+    segment whose timing changed, and of the anchors, heard sentences and span when they changed.
     """
     with store.transaction():
         runtime = _runtime(store, track_id)
         segs = _segments(store, track_id)
         before_anchors, before_span = _anchors(store, track_id), _span(store, track_id)
+        before_heard = _heard(store, track_id)
         pins = change(segs)
-        after_anchors, after_span = before_anchors, before_span
+        after_anchors, after_span, after_heard = before_anchors, before_span, before_heard
         if clock is not None:
             after_anchors = [[w, clock(t), s, src] for w, t, s, src in before_anchors]
             after_span = [clock(t) for t in before_span]
+            after_heard = _clock_heard(before_heard, clock)
             _check_anchors(after_anchors, runtime)
+            _check_heard(after_heard, runtime)
         if anchors is not None:
             after_anchors = anchors
+        if heard is not None:
+            after_heard = heard
         check_pins(segs, pins, runtime)
         store.update_segments(track_id, pins)
         if after_anchors != before_anchors:
             _write_anchors(store, track_id, after_anchors)
         if after_span != before_span:
             _write_span(store, track_id, after_span)
+        if after_heard != before_heard:
+            _write_heard(store, track_id, after_heard)
         retime(store, track_id)
         if settle is not None:
             settle()
@@ -179,6 +211,8 @@ def _record(
             payload["anchors"] = [before_anchors, after_anchors]
         if after_span != before_span:
             payload["span"] = [before_span, after_span]
+        if after_heard != before_heard:
+            payload["heard"] = [before_heard, after_heard]
         if len(payload) == 1 and not payload["segments"]:
             raise NoChange(f"{label}: nothing would change")
         store.db.execute("DELETE FROM edits WHERE track_id = ? AND state = 'undone'", [track_id])
@@ -238,6 +272,18 @@ def _check_anchors(anchors: list[list], runtime: float) -> None:
     if outside:
         raise EditError(
             f"that would move a matched film line to {format_time(outside[0])}, outside the "
+            f"film (00:00:00.000 to {format_time(runtime)})"
+        )
+
+
+def _check_heard(rows: list[list], runtime: float) -> None:
+    """Like anchors, heard sentences must stay inside the film."""
+    outside = [
+        t for _ws, _we, start, end, *_ in rows for t in (start, end) if not 0 <= t <= runtime
+    ]
+    if outside:
+        raise EditError(
+            f"that would move a heard sentence to {format_time(outside[0])}, outside the "
             f"film (00:00:00.000 to {format_time(runtime)})"
         )
 
@@ -483,6 +529,18 @@ def apply_timings(
     return _record(store, track_id, "import", label, change, anchors=anchors, settle=settle)
 
 
+def replace_heard(store: Store, track_id: str, spans: Iterable[HeardSpan], label: str) -> Edit:
+    """Put a listen run's heard sentences in place of the previous run's, as one edit.
+
+    They become points of the time map (under pins, over the estimate; a quoted film line keeps
+    its anchor), so every unpinned segment they touch moves to where the director was heard.
+    Spans outside the film are refused, like any timing outside it.
+    """
+    rows = [_heard_row(s) for s in sorted(spans, key=lambda s: s.word_start)]
+    _check_heard(rows, _runtime(store, track_id))
+    return _record(store, track_id, "listen", label, lambda segs: {}, heard=rows)
+
+
 # history --------------------------------------------------------------------------------------
 
 
@@ -529,6 +587,8 @@ def _replay(store: Store, track_id: str, state: str, new_state: str, empty: str)
             _write_anchors(store, track_id, payload["anchors"][side])
         if "span" in payload:
             _write_span(store, track_id, payload["span"][side])
+        if "heard" in payload:
+            _write_heard(store, track_id, payload["heard"][side])
         retime(store, track_id)
         store.db.execute("UPDATE edits SET state = ? WHERE id = ?", [new_state, row[0]])
         return _one_edit(store, row[0])

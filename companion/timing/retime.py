@@ -1,15 +1,19 @@
 """Give every segment of a track (and every note found in its words) times from the best map.
 
-The map's points are the user's pins (always exact), then subtitle anchors compatible with them;
-with neither, the linear estimate over the commentary's span. Pinned segment edges are never moved.
+The map's points are the user's pins (always exact), then subtitle anchors and heard sentences
+compatible with them; with none, the linear estimate over the commentary's span. Pinned segment
+edges are never moved. Words a listen run heard are spoken when it heard them.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
 
+from companion.model import HeardSpan
 from companion.store import Store
-from companion.timing.timemap import TimeMap, confidence, spoken_positions
+from companion.timing.timemap import TimeMap, confidence, heard_points, spoken_positions
 
 ESTIMATE_CONFIDENCE_SCALE_S = 600.0
 
@@ -55,47 +59,107 @@ def _spoken(source_text: str) -> tuple[float, ...]:
     return spoken_positions(source_text.split())
 
 
-def track_map(store: Store, track_id: str) -> tuple[TimeMap, bool]:
-    """The track's time map and whether it rests on real anchors (not just the estimate)."""
+@dataclass(frozen=True)
+class TrackTiming:
+    """When each word of a track is spoken: the time map, and the heard times that fit it.
+
+    A heard sentence edge counts where the map kept its point (a pin, or a quoted film line's
+    anchor, outranks it). Its first word then starts at the heard start, and when both edges
+    were kept every word it heard starts at its heard time; other words follow the map.
+    """
+
+    timemap: TimeMap
+    anchored: bool  # the map rests on real points (anchors, heard), not just the estimate
+    starts: Mapping[int, tuple[float, float]]  # word -> (heard start, sentence confidence)
+    ends: Mapping[int, tuple[float, float]]  # a heard sentence's word_end -> (end, confidence)
+
+    def time_at(self, position: float) -> float:
+        heard = self.starts.get(int(position)) if position == int(position) else None
+        return heard[0] if heard is not None else self.timemap.time_at(position)
+
+
+def track_map(store: Store, track_id: str) -> tuple[TrackTiming, bool]:
+    """The track's timing and whether it rests on real anchors (not just the estimate)."""
     track = store.track(track_id)
     linear = TimeMap.linear(track["word_count"], track["start_s"], track["end_s"])
     runtime = store.film(track["film_id"])["runtime_s"]
+    pinned = pins(store, track_id)
+    heard = store.heard(track_id)
+    spoken = _spoken(track["source_text"])
+    edges = heard_points(heard, spoken, skip={int(w) for w, _ in pinned})
     found = TimeMap.anchored(
-        pins(store, track_id),
+        pinned,
         store.anchors(track_id),
         linear.rate_after,
         film=(track["word_count"], runtime),
-        spoken=_spoken(track["source_text"]),
+        spoken=spoken,
+        heard=[point for pair in edges for point in pair if point is not None],
     )
     if found is None:
-        return linear, False
+        return TrackTiming(linear, False, {}, {}), False
     timemap, anchors_kept = found
-    return timemap, anchors_kept > 0
+    timing = _with_heard(timemap, heard, edges, anchors_kept > 0)
+    return timing, timing.anchored
+
+
+def _with_heard(
+    timemap: TimeMap,
+    heard: list[HeardSpan],
+    edges: list[tuple[tuple[float, float, float] | None, tuple[float, float, float] | None]],
+    anchored: bool,
+) -> TrackTiming:
+    """The heard times of the sentences whose edges the map kept."""
+    on_map = set(zip(timemap.positions, timemap.times, strict=True))
+    starts: dict[int, tuple[float, float]] = {}
+    ends: dict[int, tuple[float, float]] = {}
+    for span, (start, end) in zip(heard, edges, strict=True):
+        start_kept = start is not None and start[:2] in on_map
+        end_kept = end is not None and end[:2] in on_map
+        if start_kept:
+            starts[span.word_start] = (span.start_s, span.confidence)
+        if end_kept:
+            ends[span.word_end] = (span.end_s, span.confidence)
+        if start_kept and end_kept:
+            for index, t, _end in span.words:
+                if span.word_start < index < span.word_end:
+                    starts[index] = (min(max(t, span.start_s), span.end_s), span.confidence)
+    return TrackTiming(timemap, anchored or bool(starts or ends), starts, ends)
 
 
 def retime(store: Store, track_id: str) -> None:
     """Recompute the machine times of every segment; pinned edges keep the user's time.
 
-    Only segments whose values change are written, in one batch: an edit moves a few
-    segments, and rewriting all of them was most of an edit's cost.
+    A segment whose start or end is a heard time is "heard", as sure as the less sure of its
+    heard edges. Only segments whose values change are written, in one batch: an edit moves
+    a few segments, and rewriting all of them was most of an edit's cost.
     """
-    timemap, anchored = track_map(store, track_id)
+    timing, anchored = track_map(store, track_id)
+    timemap = timing.timemap
     origin = "anchored" if anchored else "estimated"
     scale = 60.0 if anchored else ESTIMATE_CONFIDENCE_SCALE_S
     changed = []
     for row in _timing_rows(store, track_id):
         n, word_start, word_end, start_pinned, end_pinned, start_s, end_s = row[:7]
         pinned = start_pinned or end_pinned
-        auto_start = round(timemap.time_at(word_start), 3)
-        auto_end = round(timemap.time_at(word_end), 3)
+        heard_start = timing.starts.get(word_start)
+        heard_end = timing.ends.get(word_end)
+        auto_start = round(timing.time_at(word_start), 3)
+        auto_end = round(heard_end[0] if heard_end else timing.time_at(word_end), 3)
+        heard = [h[1] for h in (heard_start, heard_end) if h is not None]
         middle = (word_start + word_end) / 2
+        if pinned:
+            why, sure = "pinned", 1.0
+        elif heard:
+            why, sure = "heard", round(min(heard), 3)
+        else:
+            why, sure = origin, confidence(timemap.nearest_point_distance(middle), scale)
         values = (
             start_s if start_pinned else auto_start,
             end_s if end_pinned else auto_end,
             auto_start,
             auto_end,
-            "pinned" if pinned else origin,
-            1.0 if pinned else confidence(timemap.nearest_point_distance(middle), scale),
+            why,
+            sure,
         )
         if values != tuple(row[5:]):
             changed.append([*values, track_id, n])
@@ -106,10 +170,10 @@ def retime(store: Store, track_id: str) -> None:
                 "WHERE track_id = ? AND n = ?",
                 changed,
             )
-        _follow_notes(store, track_id, timemap)
+        _follow_notes(store, track_id, timing)
 
 
-def _follow_notes(store: Store, track_id: str, timemap: TimeMap) -> None:
+def _follow_notes(store: Store, track_id: str, timing: TrackTiming) -> None:
     """Move the notes placed through this track's words along with it.
 
     A note found in the transcript (a quoted film line, a phrase the director says) belongs to
@@ -127,12 +191,12 @@ def _follow_notes(store: Store, track_id: str, timemap: TimeMap) -> None:
     for note_id, start_s, end_s, word_index in rows:
         if word_index is None or start_s is None:
             continue
-        start = round(timemap.time_at(word_index), 3)
+        start = round(timing.time_at(word_index), 3)
         if start != start_s:
             moved.append((start, round(start + (end_s - start_s), 3), note_id))
     store.db.conn.executemany("UPDATE notes SET start_s = ?, end_s = ? WHERE id = ?", moved)
 
 
 def locate_word(store: Store, track_id: str, word_index: float) -> float:
-    """Film time at which word ``word_index`` of the track is spoken."""
+    """Film time at which word ``word_index`` of the track is spoken (heard, when it was)."""
     return round(track_map(store, track_id)[0].time_at(word_index), 3)
