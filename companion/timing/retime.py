@@ -63,15 +63,14 @@ def _spoken(source_text: str) -> tuple[float, ...]:
 class TrackTiming:
     """When each word of a track is spoken: the time map, and the heard times that fit it.
 
-    A heard sentence edge counts where the map kept its point (a pin, or a quoted film line's
-    anchor, outranks it). Its first word then starts at the heard start, and when both edges
-    were kept every word it heard starts at its heard time; other words follow the map.
+    A heard sentence counts where the map kept its start (a pin, or a quoted film line's
+    anchor, outranks it): its first word then starts at the heard start, and when the map kept
+    its end too, every word it heard starts at its heard time; other words follow the map.
     """
 
     timemap: TimeMap
     anchored: bool  # the map rests on real points (anchors, heard), not just the estimate
     starts: Mapping[int, tuple[float, float]]  # word -> (heard start, sentence confidence)
-    ends: Mapping[int, tuple[float, float]]  # a heard sentence's word_end -> (end, confidence)
 
     def time_at(self, position: float) -> float:
         heard = self.starts.get(int(position)) if position == int(position) else None
@@ -96,7 +95,7 @@ def track_map(store: Store, track_id: str) -> tuple[TrackTiming, bool]:
         heard=[point for pair in edges for point in pair if point is not None],
     )
     if found is None:
-        return TrackTiming(linear, False, {}, {}), False
+        return TrackTiming(linear, False, {}), False
     timemap, anchors_kept = found
     timing = _with_heard(timemap, heard, edges, anchors_kept > 0)
     return timing, timing.anchored
@@ -111,27 +110,24 @@ def _with_heard(
     """The heard times of the sentences whose edges the map kept."""
     on_map = set(zip(timemap.positions, timemap.times, strict=True))
     starts: dict[int, tuple[float, float]] = {}
-    ends: dict[int, tuple[float, float]] = {}
     for span, (start, end) in zip(heard, edges, strict=True):
-        start_kept = start is not None and start[:2] in on_map
-        end_kept = end is not None and end[:2] in on_map
-        if start_kept:
-            starts[span.word_start] = (span.start_s, span.confidence)
-        if end_kept:
-            ends[span.word_end] = (span.end_s, span.confidence)
-        if start_kept and end_kept:
+        if start is None or start[:2] not in on_map:
+            continue
+        starts[span.word_start] = (span.start_s, span.confidence)
+        if end is not None and end[:2] in on_map:
             for index, t, _end in span.words:
                 if span.word_start < index < span.word_end:
                     starts[index] = (min(max(t, span.start_s), span.end_s), span.confidence)
-    return TrackTiming(timemap, anchored or bool(starts or ends), starts, ends)
+    return TrackTiming(timemap, anchored or bool(starts), starts)
 
 
 def retime(store: Store, track_id: str) -> None:
     """Recompute the machine times of every segment; pinned edges keep the user's time.
 
-    A segment whose start or end is a heard time is "heard", as sure as the less sure of its
-    heard edges. Only segments whose values change are written, in one batch: an edit moves
-    a few segments, and rewriting all of them was most of an edit's cost.
+    A segment whose start or end is a heard sentence start is "heard", as sure as the less sure
+    of those sentences. Neighbours keep sharing their boundary: the pause after a segment's
+    last sentence is still that segment's. Only segments whose values change are written, in
+    one batch: an edit moves a few segments, and rewriting all of them was most of its cost.
     """
     timing, anchored = track_map(store, track_id)
     timemap = timing.timemap
@@ -141,11 +137,9 @@ def retime(store: Store, track_id: str) -> None:
     for row in _timing_rows(store, track_id):
         n, word_start, word_end, start_pinned, end_pinned, start_s, end_s = row[:7]
         pinned = start_pinned or end_pinned
-        heard_start = timing.starts.get(word_start)
-        heard_end = timing.ends.get(word_end)
         auto_start = round(timing.time_at(word_start), 3)
-        auto_end = round(heard_end[0] if heard_end else timing.time_at(word_end), 3)
-        heard = [h[1] for h in (heard_start, heard_end) if h is not None]
+        auto_end = round(timing.time_at(word_end), 3)
+        heard = [timing.starts[w][1] for w in (word_start, word_end) if w in timing.starts]
         middle = (word_start + word_end) / 2
         if pinned:
             why, sure = "pinned", 1.0
