@@ -98,7 +98,10 @@ def _heard_row(h: HeardSpan) -> list:
 def _write_heard(store: Store, track_id: str, rows: list[list]) -> None:
     store.replace_heard(
         track_id,
-        [HeardSpan(*row[:5], tuple((int(i), a, b) for i, a, b in row[5])) for row in rows],
+        [
+            HeardSpan(ws, we, start, end, conf, tuple((int(i), a, b) for i, a, b in words))
+            for ws, we, start, end, conf, words in rows
+        ],
     )
 
 
@@ -200,7 +203,7 @@ def _record(
         if settle is not None:
             settle()
         after = _segments(store, track_id)
-        payload = {
+        payload: dict[str, object] = {
             "segments": {
                 str(n): [segs[n].values, seg.values]
                 for n, seg in after.items()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from companion.store import Store
 from companion.ui.content import content_from_store
 from companion.ui.editing import install_editing
+from companion.ui.listening import install_listening
 from companion.ui.main_window import MainWindow
 from companion.ui.platform import prefer_x11
 from companion.ui.style import apply_theme
@@ -62,6 +63,7 @@ def build_window(
     window = MainWindow(content, settings, vlc_args=vlc_args, vlc_problem=problem)
     if content.segments:
         window.editing = install_editing(window, store, content.segments[0].track_id)
+        window.listening = install_listening(window, store, content.segments[0].track_id)
     if video:
         window.open_video(video, at=at)
     elif at is not None:

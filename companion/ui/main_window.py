@@ -93,6 +93,7 @@ def legend() -> QLabel:
 class MainWindow(QMainWindow):
     selection_changed = Signal(object)  # Segment | None
     player_changed = Signal(object)  # Player
+    video_opened = Signal(str)  # the path, once it plays in the window
 
     def __init__(
         self,
@@ -427,6 +428,7 @@ class MainWindow(QMainWindow):
         self.mode_label.setText(f"Video: {Path(path).name}")
         self.statusBar().showMessage(f"Opened {path}", 5000)
         self._update_title()
+        self.video_opened.emit(path)
         return True
 
     def _vlc_without_window(self) -> bool:
