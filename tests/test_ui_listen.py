@@ -1,0 +1,125 @@
+"""Listening in the window (real libVLC with dummy outputs on the generated clip, real Qt under
+Xvfb): the Audio menu entry, the suggestion, the karaoke highlight of the sentence being spoken."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from companion.alignment.listen import commentary_sentences
+from companion.content.films import track_transcript
+from companion.model import HeardSpan
+from companion.player.vlc_player import vlc_available
+from companion.store import Store
+from companion.timing import edits
+from companion.ui.app import build_window
+from companion.ui.listening import ACTION_TEXT, WORD_STYLE, karaoke_html
+from companion.ui.main_window import MainWindow
+
+pytestmark = [
+    pytest.mark.vlc,
+    pytest.mark.skipif(not vlc_available()[0], reason=vlc_available()[1]),
+]
+DUMMY = ("--vout=dummy", "--aout=dummy")
+
+
+@pytest.fixture
+def settings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, store, settings):
+    win = build_window(store, settings, vlc_args=DUMMY)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def first_sentences(store: Store, track: str, count: int = 4) -> list[HeardSpan]:
+    """The commentary's first sentences heard one after another from 0.5 s, a word each
+    0.3 s, with a second's pause between sentences: inside the 10 s test clip."""
+    transcript = track_transcript(store, track)
+    spans, t = [], 0.5
+    for s, e in commentary_sentences(transcript)[:count]:
+        words = []
+        for w in transcript.words[s:e]:
+            if any(c.isalnum() for c in w.raw):
+                words.append((w.index, round(t, 3), round(t + 0.28, 3)))
+                t += 0.3
+        spans.append(HeardSpan(s, e, words[0][1], words[-1][2], 0.9, tuple(words)))
+        t += 1.0
+    return spans
+
+
+def open_commentary(qtbot, window: MainWindow, clip) -> None:
+    assert window.open_video(str(clip))
+    qtbot.waitUntil(lambda: len(window.player.audio_tracks()) == 2, timeout=10000)
+    window.choose_audio_track(window.player.audio_tracks()[1].id)
+    qtbot.waitUntil(
+        lambda: window.player.audio_track() == window.player.audio_tracks()[1].id, timeout=5000
+    )
+
+
+def test_the_menu_entry_and_the_suggestion_follow_the_video(qtbot, window, test_clip) -> None:
+    action = window.listening.action
+    assert not action.isVisible(), "no video: nothing to listen to"
+    assert window.open_video(str(test_clip))
+    assert action.isVisible() and action.text() == ACTION_TEXT
+    audio = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Audio")
+    assert action in audio.actions()
+    assert window.notice.isVisible()
+    assert "commentary audio track (2: Commentary)" in window.notice.label.text()
+    assert window.listening.target().ordinal == 2
+    window.close_video()
+    assert not action.isVisible()
+
+
+def test_no_suggestion_once_heard(qtbot, store, window, test_clip) -> None:
+    track = store.track()["id"]
+    edits.replace_heard(store, track, first_sentences(store, track), "Listen")
+    window.listening.karaoke.reload()
+    assert window.open_video(str(test_clip))
+    assert window.listening.action.isVisible()
+    assert not window.notice.isVisible()
+
+
+def test_the_panel_highlights_the_sentence_being_spoken(qtbot, store, window, test_clip) -> None:
+    track = store.track()["id"]
+    spans = first_sentences(store, track)
+    edits.replace_heard(store, track, spans, "Listen")
+    window.listening.karaoke.reload()
+    open_commentary(qtbot, window, test_clip)
+    window.toggle_play()  # pause: the playhead stays where the test puts it
+
+    third = spans[2]  # "I have a lot to say."
+    _index, start, _end = third.words[3]  # "lot"
+    window.seek(start + 0.1)
+    qtbot.waitUntil(lambda: WORD_STYLE in window.now_panel.text.text(), timeout=5000)
+    html = window.now_panel.text.text()
+    assert re.search(rf"{re.escape(WORD_STYLE)}'>lot</span>", html), html[:600]
+    assert "I have a <span" in html  # the sentence is highlighted from its first word
+
+    # Between two sentences nothing is highlighted; on the film's own track neither.
+    window.seek(third.end_s + 0.5)
+    qtbot.waitUntil(lambda: WORD_STYLE not in window.now_panel.text.text(), timeout=5000)
+    window.seek(start + 0.1)
+    qtbot.waitUntil(lambda: WORD_STYLE in window.now_panel.text.text(), timeout=5000)
+    window.choose_audio_track(window.player.audio_tracks()[0].id)
+    qtbot.waitUntil(lambda: WORD_STYLE not in window.now_panel.text.text(), timeout=5000)
+
+
+def test_karaoke_html_keeps_the_panels_styling_around_the_highlight(store) -> None:
+    segment = store.segments(store.track()["id"])[0]
+    text = segment.text
+    a = text.index("I have a lot")
+    b = a + len("I have a lot to say.")
+    c = text.index("lot", a)
+    html = karaoke_html(segment, (a, b), (c, c + 3))
+    assert html.count(WORD_STYLE) == 1
+    assert f"{WORD_STYLE}'>lot</span>" in html
+    assert "(DISTANT EXPLOSION)" in html or "DISTANT EXPLOSION" in html  # the cue is still there
