@@ -7,6 +7,7 @@ operation or none of it.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -399,7 +400,7 @@ class Store:
             [track_id],
         )
         return [
-            HeardSpan(ws, we, start, end, conf, tuple(tuple(w) for w in json.loads(words)))
+            HeardSpan(ws, we, start, end, conf, _heard_words(words))
             for ws, we, start, end, conf, words in rows
         ]
 
@@ -479,6 +480,12 @@ class Store:
             for note_id, title, snip, start, rank in notes
         ]
         return sorted(hits, key=lambda h: h.rank)[:limit]
+
+
+@functools.lru_cache(maxsize=16384)
+def _heard_words(text: str) -> tuple[tuple[int, float, float], ...]:
+    """A heard sentence's words from their JSON, parsed once: every re-timing reads them all."""
+    return tuple((int(i), float(a), float(b)) for i, a, b in json.loads(text))
 
 
 def fts_query(text: str) -> str:

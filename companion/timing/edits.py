@@ -86,29 +86,27 @@ def _anchors(store: Store, track_id: str) -> list[list]:
     ]
 
 
-def _heard(store: Store, track_id: str) -> list[list]:
-    """The track's heard sentences as JSON-ready rows (what an edit's payload keeps)."""
-    return [_heard_row(h) for h in store.heard(track_id)]
-
-
 def _heard_row(h: HeardSpan) -> list:
+    """A heard sentence as an edit's payload keeps it (JSON)."""
     return [h.word_start, h.word_end, h.start_s, h.end_s, h.confidence, [list(w) for w in h.words]]
 
 
-def _write_heard(store: Store, track_id: str, rows: list[list]) -> None:
-    store.replace_heard(
-        track_id,
-        [
-            HeardSpan(ws, we, start, end, conf, tuple((int(i), a, b) for i, a, b in words))
-            for ws, we, start, end, conf, words in rows
-        ],
-    )
+def _heard_span(row: list) -> HeardSpan:
+    ws, we, start, end, conf, words = row
+    return HeardSpan(ws, we, start, end, conf, tuple((int(i), a, b) for i, a, b in words))
 
 
-def _clock_heard(rows: list[list], clock: Callable[[float], float]) -> list[list]:
+def _clock_heard(spans: list[HeardSpan], clock: Callable[[float], float]) -> list[HeardSpan]:
     return [
-        [ws, we, clock(start), clock(end), conf, [[i, clock(a), clock(b)] for i, a, b in words]]
-        for ws, we, start, end, conf, words in rows
+        HeardSpan(
+            h.word_start,
+            h.word_end,
+            clock(h.start_s),
+            clock(h.end_s),
+            h.confidence,
+            tuple((i, clock(a), clock(b)) for i, a, b in h.words),
+        )
+        for h in spans
     ]
 
 
@@ -165,7 +163,7 @@ def _record(
     clock: Callable[[float], float] | None = None,
     anchors: list[list] | None = None,
     settle: Callable[[], None] | None = None,
-    heard: list[list] | None = None,
+    heard: list[HeardSpan] | None = None,
 ) -> Edit:
     """Run one edit as one transaction and log it; ``change`` returns the pin columns it sets.
 
@@ -178,7 +176,7 @@ def _record(
         runtime = _runtime(store, track_id)
         segs = _segments(store, track_id)
         before_anchors, before_span = _anchors(store, track_id), _span(store, track_id)
-        before_heard = _heard(store, track_id)
+        before_heard = store.heard(track_id)
         pins = change(segs)
         after_anchors, after_span, after_heard = before_anchors, before_span, before_heard
         if clock is not None:
@@ -198,7 +196,7 @@ def _record(
         if after_span != before_span:
             _write_span(store, track_id, after_span)
         if after_heard != before_heard:
-            _write_heard(store, track_id, after_heard)
+            store.replace_heard(track_id, after_heard)
         retime(store, track_id)
         if settle is not None:
             settle()
@@ -215,7 +213,7 @@ def _record(
         if after_span != before_span:
             payload["span"] = [before_span, after_span]
         if after_heard != before_heard:
-            payload["heard"] = [before_heard, after_heard]
+            payload["heard"] = [list(map(_heard_row, side)) for side in (before_heard, after_heard)]
         if len(payload) == 1 and not payload["segments"]:
             raise NoChange(f"{label}: nothing would change")
         store.db.execute("DELETE FROM edits WHERE track_id = ? AND state = 'undone'", [track_id])
@@ -279,11 +277,9 @@ def _check_anchors(anchors: list[list], runtime: float) -> None:
         )
 
 
-def _check_heard(rows: list[list], runtime: float) -> None:
+def _check_heard(spans: list[HeardSpan], runtime: float) -> None:
     """Like anchors, heard sentences must stay inside the film."""
-    outside = [
-        t for _ws, _we, start, end, *_ in rows for t in (start, end) if not 0 <= t <= runtime
-    ]
+    outside = [t for h in spans for t in (h.start_s, h.end_s) if not 0 <= t <= runtime]
     if outside:
         raise EditError(
             f"that would move a heard sentence to {format_time(outside[0])}, outside the "
@@ -539,9 +535,9 @@ def replace_heard(store: Store, track_id: str, spans: Iterable[HeardSpan], label
     its anchor), so every unpinned segment they touch moves to where the director was heard.
     Spans outside the film are refused, like any timing outside it.
     """
-    rows = [_heard_row(s) for s in sorted(spans, key=lambda s: s.word_start)]
-    _check_heard(rows, _runtime(store, track_id))
-    return _record(store, track_id, "listen", label, lambda segs: {}, heard=rows)
+    ordered = sorted(spans, key=lambda s: s.word_start)
+    _check_heard(ordered, _runtime(store, track_id))
+    return _record(store, track_id, "listen", label, lambda segs: {}, heard=ordered)
 
 
 # history --------------------------------------------------------------------------------------
@@ -591,7 +587,7 @@ def _replay(store: Store, track_id: str, state: str, new_state: str, empty: str)
         if "span" in payload:
             _write_span(store, track_id, payload["span"][side])
         if "heard" in payload:
-            _write_heard(store, track_id, payload["heard"][side])
+            store.replace_heard(track_id, map(_heard_span, payload["heard"][side]))
         retime(store, track_id)
         store.db.execute("UPDATE edits SET state = ? WHERE id = ?", [new_state, row[0]])
         return _one_edit(store, row[0])

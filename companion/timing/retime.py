@@ -7,8 +7,9 @@ edges are never moved. Words a listen run heard are spoken when it heard them.
 
 from __future__ import annotations
 
+import bisect
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from companion.model import HeardSpan
@@ -70,11 +71,32 @@ class TrackTiming:
 
     timemap: TimeMap
     anchored: bool  # the map rests on real points (anchors, heard), not just the estimate
-    starts: Mapping[int, tuple[float, float]]  # word -> (heard start, sentence confidence)
+    starts: Mapping[int, tuple[float, float]]  # sentence's first word -> (heard start, confidence)
+    whole: Sequence[HeardSpan] = ()  # sentences the map kept both edges of, in word order
 
     def time_at(self, position: float) -> float:
-        heard = self.starts.get(int(position)) if position == int(position) else None
-        return heard[0] if heard is not None else self.timemap.time_at(position)
+        if position == int(position):
+            word = int(position)
+            if word in self.starts:
+                return self.starts[word][0]
+            heard = self._heard_word(word)
+            if heard is not None:
+                return heard
+        return self.timemap.time_at(position)
+
+    def _heard_word(self, word: int) -> float | None:
+        i = bisect.bisect_right(self._firsts, word) - 1
+        if i < 0 or word >= self.whole[i].word_end:
+            return None
+        span = self.whole[i]
+        for index, t, _end in span.words:
+            if index == word:
+                return min(max(t, span.start_s), span.end_s)
+        return None
+
+    @functools.cached_property
+    def _firsts(self) -> list[int]:
+        return [span.word_start for span in self.whole]
 
 
 def track_map(store: Store, track_id: str) -> tuple[TrackTiming, bool]:
@@ -97,28 +119,16 @@ def track_map(store: Store, track_id: str) -> tuple[TrackTiming, bool]:
     if found is None:
         return TrackTiming(linear, False, {}), False
     timemap, anchors_kept = found
-    timing = _with_heard(timemap, heard, edges, anchors_kept > 0)
-    return timing, timing.anchored
-
-
-def _with_heard(
-    timemap: TimeMap,
-    heard: list[HeardSpan],
-    edges: list[tuple[tuple[float, float, float] | None, tuple[float, float, float] | None]],
-    anchored: bool,
-) -> TrackTiming:
-    """The heard times of the sentences whose edges the map kept."""
     on_map = set(zip(timemap.positions, timemap.times, strict=True))
-    starts: dict[int, tuple[float, float]] = {}
+    starts, whole = {}, []
     for span, (start, end) in zip(heard, edges, strict=True):
         if start is None or start[:2] not in on_map:
             continue
         starts[span.word_start] = (span.start_s, span.confidence)
         if end is not None and end[:2] in on_map:
-            for index, t, _end in span.words:
-                if span.word_start < index < span.word_end:
-                    starts[index] = (min(max(t, span.start_s), span.end_s), span.confidence)
-    return TrackTiming(timemap, anchored or bool(starts), starts)
+            whole.append(span)
+    timing = TrackTiming(timemap, anchors_kept > 0 or bool(starts), starts, tuple(whole))
+    return timing, timing.anchored
 
 
 def retime(store: Store, track_id: str) -> None:
