@@ -6,32 +6,20 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import QSettings
+from test_ui_video import DUMMY, pytestmark, settings  # noqa: F401  (libVLC marks, fixture)
 
 from companion.alignment.listen import commentary_sentences
 from companion.content.films import track_transcript
 from companion.model import HeardSpan
-from companion.player.vlc_player import vlc_available
 from companion.store import Store
 from companion.timing import edits
 from companion.ui.app import build_window
 from companion.ui.listening import ACTION_TEXT, WORD_STYLE, karaoke_html
 from companion.ui.main_window import MainWindow
 
-pytestmark = [
-    pytest.mark.vlc,
-    pytest.mark.skipif(not vlc_available()[0], reason=vlc_available()[1]),
-]
-DUMMY = ("--vout=dummy", "--aout=dummy")
-
 
 @pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def window(qtbot, store, settings):
+def window(qtbot, store, settings):  # noqa: F811  (the imported fixture)
     win = build_window(store, settings, vlc_args=DUMMY)
     qtbot.addWidget(win)
     win.show()
