@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from companion.model import HeardSpan
 from companion.store import Store
@@ -73,6 +73,16 @@ class TrackTiming:
     anchored: bool  # the map rests on real points (anchors, heard), not just the estimate
     starts: Mapping[int, tuple[float, float]]  # sentence's first word -> (heard start, confidence)
     whole: Sequence[HeardSpan] = ()  # sentences the map kept both edges of, in word order
+    ends: Mapping[int, tuple[float, float]] = field(default_factory=dict)  # word_end -> (end, conf)
+
+    def heard_edge(self, word: int) -> float | None:
+        """The confidence of the heard sentence a segment edge at ``word`` takes its time from
+        (the next one's start, or, when the next is not heard, the last one's end); else None."""
+        if word in self.starts:
+            return self.starts[word][1]
+        if word in self.ends and abs(self.time_at(word) - self.ends[word][0]) < 2e-3:
+            return self.ends[word][1]
+        return None
 
     def time_at(self, position: float) -> float:
         if position == int(position):
@@ -120,24 +130,30 @@ def track_map(store: Store, track_id: str) -> tuple[TrackTiming, bool]:
         return TrackTiming(linear, False, {}), False
     timemap, anchors_kept = found
     on_map = set(zip(timemap.positions, timemap.times, strict=True))
-    starts, whole = {}, []
+    starts, ends, whole = {}, {}, []
     for span, (start, end) in zip(heard, edges, strict=True):
-        if start is None or start[:2] not in on_map:
-            continue
-        starts[span.word_start] = (span.start_s, span.confidence)
-        if end is not None and end[:2] in on_map:
+        start_kept = start is not None and start[:2] in on_map
+        end_kept = end is not None and end[:2] in on_map
+        if start_kept:
+            starts[span.word_start] = (span.start_s, span.confidence)
+        if end_kept:
+            ends[span.word_end] = (span.end_s, span.confidence)
+        if start_kept and end_kept:
             whole.append(span)
-    timing = TrackTiming(timemap, anchors_kept > 0 or bool(starts), starts, tuple(whole))
+    timing = TrackTiming(
+        timemap, anchors_kept > 0 or bool(starts or ends), starts, tuple(whole), ends
+    )
     return timing, timing.anchored
 
 
 def retime(store: Store, track_id: str) -> None:
     """Recompute the machine times of every segment; pinned edges keep the user's time.
 
-    A segment whose start or end is a heard sentence start is "heard", as sure as the less sure
-    of those sentences. Neighbours keep sharing their boundary: the pause after a segment's
-    last sentence is still that segment's. Only segments whose values change are written, in
-    one batch: an edit moves a few segments, and rewriting all of them was most of its cost.
+    A segment with an edge at a heard time (a heard sentence's start, or the end of the last
+    one heard before an unheard stretch) is "heard", as sure as the less sure of them.
+    Neighbours keep sharing their boundary: the pause after a segment's last sentence is still
+    that segment's. Only segments whose values change are written, in one batch: an edit moves
+    a few segments, and rewriting all of them was most of its cost.
     """
     timing, anchored = track_map(store, track_id)
     timemap = timing.timemap
@@ -149,7 +165,7 @@ def retime(store: Store, track_id: str) -> None:
         pinned = start_pinned or end_pinned
         auto_start = round(timing.time_at(word_start), 3)
         auto_end = round(timing.time_at(word_end), 3)
-        heard = [timing.starts[w][1] for w in (word_start, word_end) if w in timing.starts]
+        heard = [c for c in map(timing.heard_edge, (word_start, word_end)) if c is not None]
         middle = (word_start + word_end) / 2
         if pinned:
             why, sure = "pinned", 1.0
