@@ -111,3 +111,53 @@ def test_karaoke_html_keeps_the_panels_styling_around_the_highlight(store) -> No
     assert html.count(WORD_STYLE) == 1
     assert f"{WORD_STYLE}'>lot</span>" in html
     assert "(DISTANT EXPLOSION)" in html or "DISTANT EXPLOSION" in html  # the cue is still there
+
+
+@pytest.fixture(scope="module")
+def rip(built_db, shared):
+    from commentary_rip import make_rip
+    from conftest import SUBTITLES
+
+    from companion.timing.retime import track_map
+
+    with Store(built_db, readonly_ok=True) as store:
+        track = store.track()["id"]
+        return make_rip(track_transcript(store, track), track_map(store, track)[0], SUBTITLES)
+
+
+def test_listening_runs_beside_playback_and_the_panel_reloads(qtbot, store, window, rip) -> None:
+    track = store.track()["id"]
+    before = [(s.n, s.start_s, s.origin) for s in store.segments(track)]
+    assert window.open_video(str(rip.path))
+    qtbot.waitUntil(lambda: len(window.player.audio_tracks()) == 2, timeout=10000)
+    assert window.listening.target().ordinal == 2
+    done = []
+    window.listening.runner.done.connect(lambda name, result: done.append(name))
+    assert window.listening.listen()
+    bar = window.listening.runner.bar
+    assert bar.isVisible() and not window.listening.listen(), "one run at a time"
+    playing_at = window.player.position()
+    qtbot.waitUntil(lambda: window.player.position() > playing_at + 1.0, timeout=10000)
+    qtbot.waitUntil(lambda: bool(done), timeout=600_000)
+
+    assert bar.isHidden()
+    heard = [s for s in window.content.segments if s.origin == "heard"]
+    assert heard and heard == [s for s in store.segments(track) if s.origin == "heard"]
+    assert "Heard" in window.statusBar().currentMessage()
+    assert window.listening.karaoke.heard == store.heard(track)
+    window.editing.undo()
+    assert [(s.n, s.start_s, s.origin) for s in window.content.segments] == before
+    assert window.listening.karaoke.heard == []
+
+
+def test_cancelling_changes_nothing(qtbot, store, window, rip) -> None:
+    track = store.track()["id"]
+    before = [(s.n, s.start_s, s.origin) for s in store.segments(track)]
+    assert window.open_video(str(rip.path))
+    qtbot.waitUntil(lambda: len(window.player.audio_tracks()) == 2, timeout=10000)
+    assert window.listening.listen()
+    window.listening.runner.bar.cancel_button.click()
+    qtbot.waitUntil(lambda: window.listening.runner.bar.isHidden(), timeout=600_000)
+    assert "Listening stopped: cancelled" in window.notice.label.text()
+    assert [(s.n, s.start_s, s.origin) for s in store.segments(track)] == before
+    assert store.heard(track) == []
