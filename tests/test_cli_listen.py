@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from commentary_rip import Rip, make_rip
-from conftest import SUBTITLES, run_companion
+from conftest import SUBTITLES, run_companion, run_companion_process
 
 from companion.content.films import track_transcript
 from companion.store import Store
@@ -58,7 +58,7 @@ def media(tmp_path_factory) -> dict[str, Path]:
 
 def refused(db_path: Path, *args: str) -> str:
     before = timings(db_path)
-    done = run_companion("listen", *args, db=db_path, timeout=600)
+    done = run_companion("listen", *args, db=db_path)
     assert done.returncode == 2, done.stdout + done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("companion: error: "), done.stderr
@@ -96,13 +96,14 @@ def segments_by_start(db: Path) -> dict[int, float]:
     return {s["source"]["word_start"]: s for s in json.loads(done.stdout)}
 
 
+@pytest.mark.slow
 def test_listen_places_sentences_where_he_says_them(db_path: Path, rip: Rip) -> None:
     before = timings(db_path)
     with Store(db_path) as store:
         track = store.track()["id"]
         starts = {span[0]: t for span, t in rip.starts.items()}
         prior_errors = [abs(locate_word(store, track, w) - t) for w, t in starts.items()]
-    done = run_companion("listen", str(rip.path), "--json", db=db_path, timeout=600)
+    done = run_companion_process("listen", str(rip.path), "--json", db=db_path, timeout=600)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["track"] == {"n": 2, "title": "Commentary"}
@@ -130,10 +131,12 @@ def test_listen_places_sentences_where_he_says_them(db_path: Path, rip: Rip) -> 
     assert timings(db_path)[0] == before[0]
 
 
+@pytest.mark.slow
 def test_the_films_own_soundtrack_is_refused(db_path: Path, rip: Rip) -> None:
     message = refused(db_path, str(rip.path), "--track", "1")
     assert "doesn't sound like this commentary" in message
 
 
+@pytest.mark.slow
 def test_silence_is_refused(db_path: Path, rip: Rip) -> None:
     assert "is silent" in refused(db_path, str(rip.silence))

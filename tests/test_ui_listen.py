@@ -125,6 +125,7 @@ def rip(built_db, shared):
         return make_rip(track_transcript(store, track), track_map(store, track)[0], SUBTITLES)
 
 
+@pytest.mark.slow
 def test_listening_runs_beside_playback_and_the_panel_reloads(qtbot, store, window, rip) -> None:
     track = store.track()["id"]
     before = [(s.n, s.start_s, s.origin) for s in store.segments(track)]
@@ -150,6 +151,7 @@ def test_listening_runs_beside_playback_and_the_panel_reloads(qtbot, store, wind
     assert window.listening.karaoke.heard == []
 
 
+@pytest.mark.slow
 def test_cancelling_changes_nothing(qtbot, store, window, rip) -> None:
     track = store.track()["id"]
     before = [(s.n, s.start_s, s.origin) for s in store.segments(track)]

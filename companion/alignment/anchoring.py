@@ -1,7 +1,8 @@
 """Anchoring a stored commentary track on a film's subtitles: the ``align`` operation.
 
 Matching (:mod:`companion.alignment.align`) is pure; this is where its anchors replace the
-track's old ones and every unpinned timing and note follows, all at once or not at all.
+track's old ones and every unpinned timing and note follows, all at once or not at all, as one
+edit of the track's history (undo puts the old anchors, timings and notes back).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from companion.alignment.align import Match, MatchWords, align
 from companion.alignment.subtitles import Cue
@@ -19,7 +20,8 @@ from companion.content.transcript import Transcript
 from companion.errors import CompanionError
 from companion.model import Anchor
 from companion.store import Store
-from companion.timing.retime import retime
+from companion.timing import edits
+from companion.timing.timecode import format_time
 from companion.timing.timemap import TimeMap
 
 # Subtitles of this film match well over a hundred lines spread over the whole commentary;
@@ -44,10 +46,14 @@ class AlignReport:
     offset_s: float | None
     speed: float | None
     longest_gap: tuple[float, float]
+    outside_film: int = 0  # subtitle lines timed before the film's start or after its end
+    edit_id: int | None = None  # the undoable edit; None when nothing changed
 
     def as_dict(self) -> dict:
         return {
             "cues": self.cues,
+            "outside_film": self.outside_film,
+            "edit": self.edit_id,
             "anchors": self.anchors,
             "dialogue_spans": self.dialogue_spans,
             "dialogue_spans_matched": self.dialogue_spans_matched,
@@ -67,16 +73,29 @@ def align_track(
     track_id: str,
     cues: Sequence[Cue],
     reference: Sequence[Anchor] = (),
+    label: str = "Align to subtitles",
 ) -> AlignReport:
     """Anchor the track on ``cues``: replace its anchors (never merge), re-time every unpinned
     segment and re-place the notes, all in one transaction; or change nothing and raise
     :class:`AlignmentRejected` when the subtitles don't fit this commentary.
 
     ``reference`` anchors (the shipped timings) are what offset and speed are measured against.
+    Subtitle lines starting outside the film can't be this release's lines: they are left out
+    (and counted), and one running past the end is cut there; when none is left inside, the
+    subtitles are refused. The align is one
+    undoable edit (its label ``label``), notes included.
     """
-    transcript = track_transcript(store, track_id)
-    result = align(MatchWords.from_transcript(transcript), cues)
     track = store.track(track_id)
+    runtime = store.film(track["film_id"])["runtime_s"]
+    inside = [replace(c, end_s=min(c.end_s, runtime)) for c in cues if 0 <= c.start_s < runtime]
+    if cues and not inside:
+        raise AlignmentRejected(
+            f"every subtitle line is timed outside the film (the first at "
+            f"{format_time(min(c.start_s for c in cues))}, the film runs 00:00:00.000 to "
+            f"{format_time(runtime)}); are they for another cut, or shifted?"
+        )
+    transcript = track_transcript(store, track_id)
+    result = align(MatchWords.from_transcript(transcript), inside)
     spread = _spread(result.matches, track["word_count"])
     if len(result.matches) < MIN_MATCHES or spread < MIN_SPREAD:
         raise AlignmentRejected(
@@ -90,10 +109,13 @@ def align_track(
         for start, end in spans
     )
     offset, speed = _offset_speed(result.anchors, reference)
-    with store.transaction():
-        store.replace_anchors(track_id, result.anchors)
-        retime(store, track_id)
-        resolve_notes(store, track["film_id"], cues)
+    anchors = [[a.word_index, a.film_s, a.score, a.source] for a in result.anchors]
+    try:
+        edit = edits.reanchor(
+            store, track_id, anchors, label, lambda: resolve_notes(store, track["film_id"], inside)
+        )
+    except edits.NoChange:
+        edit = None
     return AlignReport(
         len(cues),
         len(result.matches),
@@ -102,6 +124,8 @@ def align_track(
         offset,
         speed,
         _longest_gap([m.film_s for m in result.matches]),
+        len(cues) - len(inside),
+        edit.id if edit else None,
     )
 
 

@@ -9,7 +9,7 @@ import click
 from companion.alignment.anchoring import AlignmentRejected, AlignReport, align_track
 from companion.alignment.subtitles import load_cues
 from companion.bootstrap import timings_dir
-from companion.cli.group import emit, json_option, main, open_store
+from companion.cli.group import emit, json_option, main, open_store, warn
 from companion.formats.timingfile import reference_anchors
 from companion.timing.timecode import format_time
 
@@ -27,13 +27,22 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
     """
     store = open_store(ctx)
     track = store.track(track_id)
-    cues = load_cues(source)
+    cues = load_cues(source, warn)
     try:
         report = align_track(
-            store, track["id"], cues, reference_anchors(timings_dir(), track["id"])
+            store,
+            track["id"],
+            cues,
+            reference_anchors(timings_dir(), track["id"]),
+            label=f"Align to {source.name}",
         )
     except AlignmentRejected as exc:
         raise AlignmentRejected(f"{source}: {exc}") from None
+    if report.outside_film:
+        warn(
+            f"{source}: {report.outside_film} subtitle lines are timed outside the film "
+            "and were left out"
+        )
     emit(as_json, {"source": str(source), **report.as_dict()}, lambda: _text(report))
 
 
@@ -53,5 +62,8 @@ def _text(report: AlignReport) -> str:
             clock,
             f"longest stretch without an anchor: {gap['seconds']:.0f} s"
             f" ({format_time(gap['from_s'])} – {format_time(gap['to_s'])})",
+            f"edit {report.edit_id} (companion undo puts the previous timings back)"
+            if report.edit_id
+            else "the timings already matched these subtitles: nothing changed",
         ]
     )
