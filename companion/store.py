@@ -195,8 +195,9 @@ def _migrate_heard(db: sqlite_utils.Database) -> None:
         },
         pk="id",
         foreign_keys=[("track_id", "tracks", "id")],
+        if_not_exists=True,
     )
-    heard.create_index(["track_id", "word_start"])
+    heard.create_index(["track_id", "word_start"], if_not_exists=True)
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [

@@ -140,3 +140,7 @@ def test_the_films_own_soundtrack_is_refused(db_path: Path, rip: Rip) -> None:
 @pytest.mark.slow
 def test_silence_is_refused(db_path: Path, rip: Rip) -> None:
     assert "is silent" in refused(db_path, str(rip.silence))
+
+
+def test_a_name_no_file_can_have(db_path: Path) -> None:
+    assert "not a file name" in refused(db_path, "film\x00.mkv")

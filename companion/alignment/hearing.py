@@ -18,9 +18,10 @@ from pathlib import Path
 
 from companion.alignment.listen import Heard, ListenError, listen
 from companion.content.films import track_transcript
+from companion.errors import shown
 from companion.jobs import CancelToken, Progress, no_progress
 from companion.media.commentary import choose_audio
-from companion.media.probe import Stream, probe
+from companion.media.probe import MediaError, Stream, probe
 from companion.model import HeardSpan
 from companion.store import Store
 from companion.timing import edits
@@ -101,6 +102,8 @@ def listen_track(
     cancel: CancelToken | None = None,
 ) -> ListenReport:
     """Listen to ``source``'s commentary track and store what was heard (the CLI's whole run)."""
+    if "\x00" in str(source):
+        raise MediaError(f"{shown(source)}: not a file name (it holds a NUL character)")
     stream = choose_audio(probe(source), n)
     heard = listen(
         source,

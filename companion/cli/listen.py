@@ -27,7 +27,7 @@ def _progress_printer() -> Progress:
 
 
 @main.command("listen")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source")  # checked by listen itself: click.Path fails on a NUL character
 @click.option(
     "--track",
     "n",
@@ -38,7 +38,7 @@ def _progress_printer() -> Progress:
 @json_option
 @click.pass_context
 def listen_command(
-    ctx: click.Context, source: Path, n: int | None, track_id: str | None, as_json: bool
+    ctx: click.Context, source: str, n: int | None, track_id: str | None, as_json: bool
 ) -> None:
     """Listen to the commentary on SOURCE (a video with it as an audio track, or an audio file)
     and move every sentence heard to where he says it.
@@ -52,7 +52,7 @@ def listen_command(
 
     store = open_store(ctx)
     track = store.track(track_id)
-    report = listen_track(store, track["id"], source, n, progress=_progress_printer())
+    report = listen_track(store, track["id"], Path(source), n, progress=_progress_printer())
     if sys.stderr.isatty():
         click.echo("", err=True)
     emit(as_json, report.as_dict(), lambda: _text(report))
