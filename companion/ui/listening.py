@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
@@ -171,6 +171,13 @@ class Listening(QObject):
         editing = getattr(window, "editing", None)
         if editing is not None:  # an undo or redo may bring other heard times back
             editing.edited.connect(lambda _edit: self.karaoke.reload())
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Closing the window stops a run (nothing is stored: the result would have no window)."""
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.runner.cancel()
+        return False
 
     def _own_runner(self) -> JobRunner:
         bar = JobBar()
