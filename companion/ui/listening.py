@@ -30,6 +30,7 @@ from companion.media.probe import MediaError, Stream, probe
 from companion.model import HeardSpan, Segment, Span
 from companion.store import Store
 from companion.timing import edits
+from companion.timing.releases import IDENTITY, ReleaseMap
 from companion.ui import style
 from companion.ui.jobs import JobBar, JobRunner
 from companion.ui.main_window import MainWindow
@@ -107,23 +108,28 @@ class Karaoke(QObject):
         self.show_at(self.window.player.position())
 
     def show_at(self, t: float) -> None:
+        """Highlight what is being said at ``t`` (the player's clock), or nothing."""
         segment = self.window.follower.active.segment
-        found = self._spoken_at(t, segment) if self.on and segment is not None else None
-        key = (segment.n, *found) if found and segment else None
+        found = None
+        if self.on and segment is not None:
+            found = self._spoken_at(release_of(self.window).to_reference(t), segment)
+        key = (segment.n, *found) if found is not None and segment is not None else None
         if key == self._shown:
             return
-        if self._shown is not None and key is None and segment is not None:
+        if self._shown is not None and segment is not None:
             self.window.now_panel.text.setText(segment_html(segment))
         self._shown = key
-        if key is None or segment is None:
-            return
-        sentence, word = found  # type: ignore[misc]
-        self.window.now_panel.text.setText(
-            karaoke_html(segment, self._chars(segment, *sentence), self._chars(segment, *word))
-        )
+        if found is not None and segment is not None:
+            sentence, word = found
+            self.window.now_panel.text.setText(
+                karaoke_html(segment, self._chars(segment, *sentence), self._chars(segment, *word))
+            )
 
-    def _spoken_at(self, t: float, segment: Segment) -> tuple[tuple, tuple] | None:
-        """(sentence words, word) of the heard sentence spoken at ``t`` inside ``segment``."""
+    def _spoken_at(
+        self, t: float, segment: Segment
+    ) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """(sentence words, word) of the heard sentence spoken at reference time ``t`` inside
+        ``segment``."""
         i = bisect.bisect_right(self._starts, t) - 1
         if i < 0:
             return None
@@ -156,6 +162,7 @@ class Listening(QObject):
         super().__init__(window)
         self.window, self.store, self.track_id = window, store, track_id
         self.streams: tuple[Stream, ...] = ()
+        self._listening: tuple[Path, Stream, ReleaseMap] | None = None  # the run going on
         self.karaoke = Karaoke(window, store, track_id)
         self.runner = getattr(window, "jobs", None) or self._own_runner()
         self.runner.done.connect(self._done)
@@ -232,8 +239,9 @@ class Listening(QObject):
             self.window.show_notice("Open a video with its commentary as an audio track first.")
             return False
         transcript = track_transcript(self.store, self.track_id)
-        expected = prior(self.store, self.track_id)
-        self._listening = (Path(path), stream)
+        release = release_of(self.window)
+        expected = prior(self.store, self.track_id, release)
+        self._listening = (Path(path), stream, release)
 
         def work(progress, cancel):
             return listen(
@@ -246,15 +254,15 @@ class Listening(QObject):
         return True
 
     def _done(self, name: str, heard: Heard) -> None:
-        if name != JOB:
+        if name != JOB or self._listening is None:
             return
         from companion.alignment.hearing import heard_edit
 
-        path, stream = self._listening
+        path, stream, release = self._listening
         label = f"Listen to {path.name} (audio track {stream.ordinal})"
 
         def make(store: Store, track_id: str) -> edits.Edit:
-            return heard_edit(store, track_id, heard, label)
+            return heard_edit(store, track_id, heard, label, release)
 
         editing = getattr(self.window, "editing", None)
         if editing is not None:
@@ -277,6 +285,13 @@ class Listening(QObject):
     def _failed(self, name: str, message: str) -> None:
         if name == JOB:
             self.window.show_notice(f"Listening stopped: {message}. The timings are unchanged.")
+
+
+def release_of(window: MainWindow) -> ReleaseMap:
+    """The open copy's clock against the reference clock the store keeps (the identity until
+    the window knows the copy's release map)."""
+    release = getattr(window.content, "release", IDENTITY)
+    return release if isinstance(release, ReleaseMap) else IDENTITY
 
 
 def _audio_menu(window: MainWindow) -> QMenu:
