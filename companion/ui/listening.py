@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 JOB = "Listen"
 ACTION_TEXT = "Listen to this commentary track"
-SENTENCE_STYLE = f"background-color:{style.CARD}; color:#ffffff"
+SENTENCE_STYLE = "background-color:#2f3d55; color:#ffffff"
 WORD_STYLE = f"color:{style.ORIGIN_COLOURS['heard']}; font-weight:700; text-decoration:underline"
 
 
