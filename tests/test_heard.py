@@ -4,7 +4,9 @@ re-runs and undo, clock changes and timing-file round trips."""
 from __future__ import annotations
 
 import itertools
+import json
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from companion.alignment.listen import commentary_sentences
 from companion.content.films import track_transcript
 from companion.formats import exports
+from companion.formats.timingfile import TimingFileError
 from companion.model import HeardSpan
 from companion.store import Store
 from companion.timing import edits
@@ -201,3 +204,44 @@ def test_export_import_export_keeps_heard_timings(
     exports.export_file(store, track, path)
     assert path.read_bytes() == first
     assert state(store, track)[0] == before[0]
+
+
+def test_a_timing_file_shares_heard_times_with_a_store_that_never_listened(
+    store: Store, track: str, built_db: Path, tmp_path: Path
+) -> None:
+    spans, _ = speak(store, track)
+    edits.replace_heard(store, track, spans, "Listen")
+    sent = tmp_path / "heard.json"
+    exports.export_file(store, track, sent)
+    assert '"heard": [' in sent.read_text()
+
+    other_path = tmp_path / "other.db"
+    shutil.copy(built_db, other_path)
+    with Store(other_path) as other:
+        _table, edit = exports.import_file(other, sent)
+        assert edit is not None and other.heard(track) == store.heard(track)
+        assert state(other, track)[0] == state(store, track)[0], "same times, no pins added"
+        back = tmp_path / "back.json"
+        exports.export_file(other, track, back)
+        assert back.read_bytes() == sent.read_bytes()
+        edits.undo(other, track)
+        assert other.heard(track) == []
+
+
+def test_a_timing_file_with_a_bad_heard_entry_is_refused_whole(
+    store: Store, track: str, tmp_path: Path
+) -> None:
+    spans, _ = speak(store, track)
+    edits.replace_heard(store, track, spans, "Listen")
+    path = tmp_path / "t.json"
+    exports.export_file(store, track, path)
+    document = json.loads(path.read_text())
+    document["heard"][1]["end_s"] = document["heard"][1]["start_s"] - 1
+    document["heard"][2]["words"] = "soon"
+    path.write_text(json.dumps(document))
+    edits.replace_heard(store, track, spans[:3], "Listen again")
+    before = state(store, track)
+    with pytest.raises(TimingFileError) as refused:
+        exports.import_file(store, path)
+    assert "heard[1]: end_s" in str(refused.value) and "heard[2].words" in str(refused.value)
+    assert state(store, track) == before

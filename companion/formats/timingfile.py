@@ -14,6 +14,10 @@ Format (``companion-timings``, version 1), one object::
       "segments": [                            # every segment's timing, by its stable id
         {"id": 1, "start_s": 0.0, "end_s": 38.5, "origin": "anchored",
          "pinned": "none", "confidence": 0.41}, ...
+      ],
+      "heard": [                               # optional: sentences heard on the audio track
+        {"word_start": 21, "word_end": 28, "start_s": 7.17, "end_s": 8.37, "confidence": 0.86,
+         "words": [[21, 7.17, 7.3], ...]}, ...
       ]
     }
 
@@ -41,7 +45,7 @@ from typing import TypeVar
 from companion.errors import CompanionError
 from companion.formats.encoding import decode_bytes
 from companion.formats.output import write_text_atomic
-from companion.model import Anchor, Segment
+from companion.model import Anchor, HeardSpan, Segment
 from companion.store import Store
 from companion.timing.retime import retime
 
@@ -75,6 +79,7 @@ class TimingFile:
     source_sha256: str
     anchors: tuple[Anchor, ...]
     segments: tuple[SegmentTiming, ...]
+    heard: tuple[HeardSpan, ...] | None = None  # None: the file says nothing of heard times
 
 
 def file_name(track_id: str) -> str:
@@ -95,7 +100,7 @@ def _pinned(seg: Segment) -> str:
 def track_document(store: Store, track_id: str) -> dict:
     """The timing document of a stored track."""
     track = store.track(track_id)
-    return {
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "film": track["film_id"],
@@ -116,6 +121,21 @@ def track_document(store: Store, track_id: str) -> dict:
             }
             for s in store.segments(track_id)
         ],
+    }
+    heard = store.heard(track_id)
+    if heard:  # only then: a file of a track never listened to keeps its bytes
+        document["heard"] = [_heard_entry(h) for h in heard]
+    return document
+
+
+def _heard_entry(h: HeardSpan) -> dict:
+    return {
+        "word_start": h.word_start,
+        "word_end": h.word_end,
+        "start_s": _round(h.start_s),
+        "end_s": _round(h.end_s),
+        "confidence": _round(h.confidence),
+        "words": [[i, _round(a), _round(b)] for i, a, b in h.words],
     }
 
 
@@ -196,6 +216,46 @@ def _segment(row: object, where: str, problems: list[str]) -> SegmentTiming | No
     return SegmentTiming(seg_id, start, end, str(origin), str(pinned), conf)
 
 
+def _heard(row: object, where: str, problems: list[str]) -> HeardSpan | None:
+    """A heard sentence: its word span, start and end (seconds), confidence and words' times."""
+    if not isinstance(row, dict):
+        problems.append(f"{where}: must be an object")
+        return None
+    fields = {"word_start", "word_end", "start_s", "end_s", "confidence", "words"}
+    unknown = sorted(set(row) - fields)
+    if unknown:
+        problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+    first, last = row.get("word_start"), row.get("word_end")
+    if not (isinstance(first, int) and _whole(first) and isinstance(last, int) and _whole(last)):
+        problems.append(f"{where}: word_start and word_end must be whole numbers")
+        return None
+    if last <= first:
+        problems.append(f"{where}: word_end must be after word_start")
+    start = _number(row.get("start_s"), f"{where}.start_s", problems)
+    end = _number(row.get("end_s"), f"{where}.end_s", problems)
+    if end < start:
+        problems.append(f"{where}: end_s {end:g} is before start_s {start:g}")
+    conf = _number(row.get("confidence"), f"{where}.confidence", problems)
+    if conf > 1:
+        problems.append(f"{where}.confidence: must be at most 1")
+    words = row.get("words", [])
+    if not (
+        isinstance(words, list)
+        and all(isinstance(w, list) and len(w) == 3 and _whole(w[0]) for w in words)
+    ):
+        problems.append(f"{where}.words: must be a list of [word, start_s, end_s]")
+        return None
+    times = tuple(
+        (i, _number(a, f"{where}.words", problems), _number(b, f"{where}.words", problems))
+        for i, a, b in words
+    )
+    return HeardSpan(first, last, start, end, conf, times)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _entries(
     data: dict, key: str, parse: Callable[[object, str, list[str]], T | None], problems: list[str]
 ) -> list[T]:
@@ -226,12 +286,13 @@ def parse_timing_document(data: object, name: str) -> TimingFile:
         problems.append("source_sha256: must be 64 lowercase hex digits")
     anchors = _entries(data, "anchors", _anchor, problems)
     segments = _entries(data, "segments", _segment, problems)
+    heard = tuple(_entries(data, "heard", _heard, problems)) if "heard" in data else None
     ids = [s.id for s in segments]
     if len(set(ids)) != len(ids):
         problems.append("segments: ids must be unique")
     if problems:
         raise TimingFileError(f"{name}: " + "; ".join(problems))
-    return TimingFile(film, track, sha, tuple(anchors), tuple(segments))
+    return TimingFile(film, track, sha, tuple(anchors), tuple(segments), heard)
 
 
 def read_timing_file(path: Path) -> TimingFile:
@@ -267,6 +328,9 @@ def check_fits(store: Store, timing: TimingFile, name: str) -> None:
     for i, a in enumerate(timing.anchors):
         if a.word_index > track["word_count"]:
             problems.append(f"anchors[{i}].word: {a.word_index:g} is past the transcript's end")
+    for i, h in enumerate(timing.heard or ()):
+        if h.word_end > track["word_count"]:
+            problems.append(f"heard[{i}].word_end: {h.word_end} is past the transcript's end")
     known = {s.n for s in store.segments(timing.track)}
     unknown = [s.id for s in timing.segments if s.id not in known]
     if unknown:
@@ -276,12 +340,15 @@ def check_fits(store: Store, timing: TimingFile, name: str) -> None:
 
 
 def apply_timing_file(store: Store, path: Path) -> str:
-    """Load a timing file's anchors into the store: they replace the track's anchors and every
-    unpinned segment is re-timed from them; pins stay. All or nothing. Returns the track id."""
+    """Load a timing file's anchors (and heard sentences, when it has them) into the store: they
+    replace the track's and every unpinned segment is re-timed from them; pins stay. All or
+    nothing. Returns the track id."""
     timing = read_timing_file(path)
     check_fits(store, timing, str(path))
     with store.transaction():
         store.replace_anchors(timing.track, timing.anchors)
+        if timing.heard is not None:
+            store.replace_heard(timing.track, timing.heard)
         retime(store, timing.track)
     return timing.track
 

@@ -644,12 +644,14 @@ def apply_timings(
     entries: dict[int, tuple[float, float, bool, bool]],
     label: str,
     anchors: list[list] | None = None,
+    heard: list[HeardSpan] | None = None,
 ) -> Edit:
     """Make segments show at the given (start, end, start_pinned, end_pinned), all or nothing.
 
     Pinned edges become pins. An unpinned time that the time map does not reproduce (a file
     made with other anchors, or edited by hand) is pinned as well, until every listed time
-    shows exactly as given; a file exported from this store therefore adds no pin.
+    shows exactly as given; a file exported from this store therefore adds no pin. ``heard``
+    replaces the heard sentences (a file made after a listen run carries them).
     """
     runtime = _runtime(store, track_id)
 
@@ -677,7 +679,11 @@ def apply_timings(
             store.update_segments(track_id, missed)
             retime(store, track_id)
 
-    return _record(store, track_id, "import", label, change, anchors=anchors, settle=settle)
+    if heard is not None:
+        _check_heard(heard, runtime)
+    return _record(
+        store, track_id, "import", label, change, anchors=anchors, settle=settle, heard=heard
+    )
 
 
 def replace_heard(store: Store, track_id: str, spans: Iterable[HeardSpan], label: str) -> Edit:
