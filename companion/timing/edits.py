@@ -165,7 +165,7 @@ def _record(
     change: Callable[[dict[int, _Seg]], dict[int, dict]],
     clock: Callable[[float], float] | None = None,
     anchors: list[list] | None = None,
-    settle: Callable[[], None] | None = None,
+    settle: Callable[[], object] | None = None,
     heard: list[HeardSpan] | None = None,
     notes_of: str | None = None,
 ) -> Edit:
@@ -621,7 +621,7 @@ def reanchor(
     track_id: str,
     anchors: list[list],
     label: str,
-    settle: Callable[[], None] | None = None,
+    settle: Callable[[], object] | None = None,
 ) -> Edit:
     """Replace the track's anchors (an align) and re-time every unpinned segment, as one edit;
     ``settle`` re-places the notes, whose times the edit records too."""
