@@ -125,12 +125,20 @@ def rip(built_db, shared):
         return make_rip(track_transcript(store, track), track_map(store, track)[0], SUBTITLES)
 
 
+def open_rip(qtbot, window: MainWindow, rip) -> None:
+    assert window.open_video(str(rip.path))
+    qtbot.waitUntil(lambda: len(window.player.audio_tracks()) == 2, timeout=10000)
+
+
+def timings(store: Store) -> list[tuple]:
+    return [(s.n, s.start_s, s.origin) for s in store.segments(store.track()["id"])]
+
+
 @pytest.mark.slow
 def test_listening_runs_beside_playback_and_the_panel_reloads(qtbot, store, window, rip) -> None:
     track = store.track()["id"]
-    before = [(s.n, s.start_s, s.origin) for s in store.segments(track)]
-    assert window.open_video(str(rip.path))
-    qtbot.waitUntil(lambda: len(window.player.audio_tracks()) == 2, timeout=10000)
+    before = timings(store)
+    open_rip(qtbot, window, rip)
     assert window.listening.target().ordinal == 2
     done = []
     window.listening.runner.done.connect(lambda name, result: done.append(name))
@@ -153,13 +161,11 @@ def test_listening_runs_beside_playback_and_the_panel_reloads(qtbot, store, wind
 
 @pytest.mark.slow
 def test_cancelling_changes_nothing(qtbot, store, window, rip) -> None:
-    track = store.track()["id"]
-    before = [(s.n, s.start_s, s.origin) for s in store.segments(track)]
-    assert window.open_video(str(rip.path))
-    qtbot.waitUntil(lambda: len(window.player.audio_tracks()) == 2, timeout=10000)
+    before = timings(store)
+    open_rip(qtbot, window, rip)
     assert window.listening.listen()
     window.listening.runner.bar.cancel_button.click()
     qtbot.waitUntil(lambda: window.listening.runner.bar.isHidden(), timeout=600_000)
     assert "Listening stopped: cancelled" in window.notice.label.text()
-    assert [(s.n, s.start_s, s.origin) for s in store.segments(track)] == before
-    assert store.heard(track) == []
+    assert timings(store) == before
+    assert store.heard(store.track()["id"]) == []

@@ -174,13 +174,21 @@ def _text(value: object, where: str, problems: list[str]) -> str:
     return value
 
 
-def _anchor(row: object, where: str, problems: list[str]) -> Anchor | None:
+def _entry(row: object, where: str, problems: list[str], fields: set[str]) -> dict | None:
+    """``row`` if it is an object (noting any field it should not have), else None."""
     if not isinstance(row, dict):
         problems.append(f"{where}: must be an object")
         return None
-    unknown = sorted(set(row) - {"word", "time_s", "score"})
+    unknown = sorted(set(row) - fields)
     if unknown:
         problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+    return row
+
+
+def _anchor(entry: object, where: str, problems: list[str]) -> Anchor | None:
+    row = _entry(entry, where, problems, {"word", "time_s", "score"})
+    if row is None:
+        return None
     word = _number(row.get("word"), f"{where}.word", problems)
     time_s = _number(row.get("time_s"), f"{where}.time_s", problems)
     score = _number(row.get("score"), f"{where}.score", problems)
@@ -189,14 +197,11 @@ def _anchor(row: object, where: str, problems: list[str]) -> Anchor | None:
     return Anchor(word, time_s, score, "timings")
 
 
-def _segment(row: object, where: str, problems: list[str]) -> SegmentTiming | None:
-    if not isinstance(row, dict):
-        problems.append(f"{where}: must be an object")
-        return None
+def _segment(entry: object, where: str, problems: list[str]) -> SegmentTiming | None:
     fields = {"id", "start_s", "end_s", "origin", "pinned", "confidence"}
-    unknown = sorted(set(row) - fields)
-    if unknown:
-        problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+    row = _entry(entry, where, problems, fields)
+    if row is None:
+        return None
     seg_id = row.get("id")
     if isinstance(seg_id, bool) or not isinstance(seg_id, int) or seg_id < 1:
         problems.append(f"{where}.id: must be a positive integer")
@@ -216,15 +221,12 @@ def _segment(row: object, where: str, problems: list[str]) -> SegmentTiming | No
     return SegmentTiming(seg_id, start, end, str(origin), str(pinned), conf)
 
 
-def _heard(row: object, where: str, problems: list[str]) -> HeardSpan | None:
+def _heard(entry: object, where: str, problems: list[str]) -> HeardSpan | None:
     """A heard sentence: its word span, start and end (seconds), confidence and words' times."""
-    if not isinstance(row, dict):
-        problems.append(f"{where}: must be an object")
-        return None
     fields = {"word_start", "word_end", "start_s", "end_s", "confidence", "words"}
-    unknown = sorted(set(row) - fields)
-    if unknown:
-        problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+    row = _entry(entry, where, problems, fields)
+    if row is None:
+        return None
     first, last = row.get("word_start"), row.get("word_end")
     if not (isinstance(first, int) and _whole(first) and isinstance(last, int) and _whole(last)):
         problems.append(f"{where}: word_start and word_end must be whole numbers")
