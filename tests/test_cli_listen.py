@@ -118,7 +118,7 @@ def test_listen_places_sentences_where_he_says_them(db_path: Path, rip: Rip) -> 
         transcript = track_transcript(store, track)
         heard = {h.word_start: h for h in store.heard(track)}
         errors = [abs(locate_word(store, track, w) - t) for w, t in starts.items() if w in heard]
-    assert statistics.median(errors) < 0.15 and max(errors) < 0.6, errors
+    assert statistics.median(errors) < 0.15 and max(errors) < 1.0, errors
     assert statistics.median(prior_errors) > 0.5, "the rip is off the prior by design"
     # The CLI's locate gives the heard time of a sentence's first words.
     word = max(heard, key=lambda w: heard[w].word_end - w)
