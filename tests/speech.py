@@ -146,15 +146,19 @@ def director_track(layout: Layout, clips: dict[Path, np.ndarray]) -> np.ndarray:
 
 
 def film_track(
-    cues: Sequence[tuple[float, float, str]], start_s: float, duration: float, seed: int
+    cues: Sequence[tuple[float, float, str]],
+    start_s: float,
+    duration: float,
+    seed: int,
+    processes: int = 1,
 ) -> np.ndarray:
     """The film's sound over [start_s, start_s + duration): its subtitle lines (espeak-ng, at
     their times) and music (chords and a noise floor, never silent)."""
     out = music(duration, seed)
-    for a, b, text in cues:
-        if b < start_s or a > start_s + duration:
-            continue
-        spoken = espeak(text)
+    inside = [c for c in cues if c[1] >= start_s and c[0] <= start_s + duration]
+    with ProcessPoolExecutor(processes) as pool:
+        spoken_lines = list(pool.map(espeak, [text for _, _, text in inside], chunksize=16))
+    for (a, _, _), spoken in zip(inside, spoken_lines, strict=True):
         at = round((a - start_s) * RATE)
         if at < 0:
             spoken, at = spoken[-at:], 0
@@ -170,22 +174,22 @@ def espeak(text: str, voice: str = "en-us+m3") -> np.ndarray:
 
 
 def music(duration: float, seed: int) -> np.ndarray:
-    """Four-second chords of a few harmonics with swells, over pink-ish noise."""
+    """Four-second chords of a few harmonics with swells, over a noise floor (never silent)."""
     rng = np.random.default_rng(seed)
     n = math.ceil(duration * RATE)
     out = np.zeros(n, dtype=np.float32)
     bar = 4 * RATE
     t = np.arange(bar, dtype=np.float32) / RATE
     envelope = np.minimum(1.0, t / 0.3) * np.exp(-t / 3.0)
+    smooth = np.ones(8, dtype=np.float32) / 8
     for a in range(0, n, bar):
         root = 110.0 * 2 ** (rng.integers(0, 12) / 12)
         chord = np.zeros(bar, dtype=np.float32)
         for ratio in (1.0, 1.26, 1.5, 2.0):
             chord += np.sin(2 * np.pi * root * ratio * t + rng.uniform(0, 6.28)).astype(np.float32)
-        piece = (chord * envelope * 2000.0)[: n - a]
-        out[a : a + len(piece)] += piece
-    noise = rng.standard_normal(n).astype(np.float32) * 400.0
-    out += np.convolve(noise, np.ones(8, dtype=np.float32) / 8, mode="same")
+        noise = np.convolve(rng.standard_normal(bar).astype(np.float32) * 400.0, smooth, "same")
+        piece = (chord * envelope * 2000.0 + noise)[: n - a]
+        out[a : a + len(piece)] = piece
     return out
 
 

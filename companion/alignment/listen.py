@@ -37,15 +37,18 @@ from companion.alignment.pronounce import (
 from companion.content.transcript import Transcript, Word
 from companion.errors import CompanionError
 from companion.jobs import CancelToken, Progress, no_progress
-from companion.media.pcm import read_pcm
+from companion.media.pcm import RATE, read_pcm
 from companion.media.probe import MediaError, probe
 
 _SENTENCE_END = {".", "?", "!", "...", '."', '?"', '!"'}
 FRAME_S = 0.01
 MARGIN_S = 20.0  # how far from its expected place a stretch is looked for
+LOCKED_MARGIN_S = 10.0  # past its end, once the window before was heard (the offset is known)
+MAX_GAP_S = 60.0  # unheard units between heard ones are tried again in gaps up to this long
+GAP_GARBAGE_P = 1e-9
 CHUNK_S = 25.0  # expected speech per window (~4 sentences)
 MIN_UNIT_WORDS = 4  # shorter sentences ("Um...") are aligned together with the next one
-GARBAGE_P = 1e-2  # the phone loop's penalty per phone: speech words win when they fit
+GARBAGE_P = 1e-5  # the phone loop's penalty per phone: speech words win when they fit
 SKIP_P = 1e-3  # the penalty for leaving a unit unheard
 MIN_CONFIDENCE = 0.5
 MAX_OFFSET_S = 20.0
@@ -276,9 +279,8 @@ def _check_probe(
 ) -> None:
     """Refuse silence and audio that isn't this commentary, from a few spread-out windows."""
     chunks = _chunks(units)
-    picks = sorted(
-        {round(i * (len(chunks) - 1) / max(PROBE_WINDOWS - 1, 1)) for i in range(PROBE_WINDOWS)}
-    )
+    count = min(PROBE_WINDOWS, max(2, len(chunks) // 4))
+    picks = sorted({round(i * (len(chunks) - 1) / (count - 1)) for i in range(count)})
     aligner = _Aligner(lexicon)
     tried = heard = 0
     loud = False
@@ -288,7 +290,7 @@ def _check_probe(
         end = min(duration, chunk[-1].expected_end + MARGIN_S)
         if end - start < 1.0:
             continue
-        samples = read_pcm(audio, audio_ordinal=ordinal, start_s=start, duration_s=end - start)
+        samples = _window(audio, ordinal, start, end)
         loud = loud or _rms(samples) >= SILENCE_RMS
         tried += len(chunk)
         heard += sum(1 for u in aligner.align(samples, start, chunk) if u)
@@ -297,7 +299,7 @@ def _check_probe(
     if tried == 0 or heard / tried < MIN_PROBE_SHARE:
         raise ListenError(
             f"{audio}: audio track {ordinal} doesn't sound like this commentary "
-            f"(heard {heard} of {tried} sentences where they were expected)"
+            f"(heard {heard} of {tried} passages where they were expected)"
         )
 
 
@@ -374,28 +376,61 @@ def _runs(chunks: Sequence[list[_Unit]], count: int) -> list[list[list[_Unit]]]:
 def _align_run(
     audio: Path, ordinal: int, duration: float, run: Sequence[list[_Unit]], lexicon: dict[str, str]
 ) -> list[HeardSentence]:
-    """Consecutive windows: each placed by the prior plus the offset the last one heard."""
+    """Consecutive windows, each placed by the prior plus the offset the last one heard; then
+    the units still unheard between two heard ones, in the gap those leave."""
     aligner = _Aligner(lexicon)
-    out: list[HeardSentence] = []
-    offset = 0.0
-    floor = 0.0  # where the last confident sentence ended: nothing of this run before it
+    found: list[list[HeardSentence]] = []
+    offset, floor, margin = 0.0, 0.0, MARGIN_S
     for chunk in run:
         start = max(0.0, floor - 0.5, chunk[0].expected_start + offset - MARGIN_S)
-        end = min(duration, chunk[-1].expected_end + offset + MARGIN_S)
-        if end - start < 1.0:
-            continue
-        samples = read_pcm(audio, audio_ordinal=ordinal, start_s=start, duration_s=end - start)
-        results = aligner.align(samples, start, chunk)
-        confident = [(unit, h) for unit, hs in zip(chunk, results, strict=True) for h in hs[:1]]
-        for hs in results:
-            out += hs
-        if confident:
-            unit, first = confident[-1]
+        end = min(duration, chunk[-1].expected_end + offset + margin)
+        results = aligner.align(_window(audio, ordinal, start, end), start, chunk)
+        found += results
+        heard = [(unit, hs[0]) for unit, hs in zip(chunk, results, strict=True) if hs]
+        if heard:
+            unit, first = heard[-1]
             offset = _clamp(first.start_s - unit.expected_start, MAX_OFFSET_S)
             floor = max(h.end_s for hs in results for h in hs)
-        else:
-            offset, floor = 0.0, 0.0  # re-seed from the prior alone
-    return out
+            margin = LOCKED_MARGIN_S
+        else:  # re-seed from the prior alone
+            offset, floor, margin = 0.0, 0.0, MARGIN_S
+    units = [unit for chunk in run for unit in chunk]
+    _fill_gaps(aligner, audio, ordinal, units, found)
+    return [h for hs in found for h in hs]
+
+
+def _window(audio: Path, ordinal: int, start: float, end: float) -> np.ndarray:
+    if end - start < 1.0:
+        return np.zeros(0, dtype=np.int16)
+    return read_pcm(audio, audio_ordinal=ordinal, start_s=start, duration_s=end - start)
+
+
+def _fill_gaps(
+    aligner: _Aligner,
+    audio: Path,
+    ordinal: int,
+    units: Sequence[_Unit],
+    found: list[list[HeardSentence]],
+) -> None:
+    """Align each run of unheard units again, alone in the gap between the heard units around
+    it: nothing else is said there, so their words may take more of the film's sound than the
+    first pass allowed (the confidence still decides)."""
+    i = 0
+    while i < len(units):
+        if found[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(units) and not found[j]:
+            j += 1
+        if i > 0 and j < len(units):
+            start = found[i - 1][-1].end_s - 0.1
+            end = found[j][0].start_s + 0.1
+            if 0 < end - start <= MAX_GAP_S:
+                samples = _window(audio, ordinal, start, end)
+                gap = units[i:j]
+                found[i:j] = aligner.align(samples, start, gap, garbage=GAP_GARBAGE_P)
+        i = j
 
 
 def _clamp(value: float, limit: float) -> float:
@@ -430,11 +465,17 @@ class _Aligner:
         return False
 
     def align(
-        self, samples: np.ndarray, start_s: float, units: Sequence[_Unit]
+        self,
+        samples: np.ndarray,
+        start_s: float,
+        units: Sequence[_Unit],
+        garbage: float = GARBAGE_P,
     ) -> list[list[HeardSentence]]:
         """For each unit, its sentences heard in this window (empty when it was skipped)."""
+        if samples.size < RATE:
+            return [[] for _ in units]
         words_of = [[(w, i) for w, i in unit.words if self.spelled(w)] for unit in units]
-        transitions, final = _grammar(words_of)
+        transitions, final = _grammar(words_of, garbage)
         self.decoder.add_fsg("window", self.decoder.create_fsg("window", 0, final, transitions))
         self.decoder.activate_search("window")
         self.decoder.start_utt()
@@ -444,13 +485,15 @@ class _Aligner:
         return _read_segments(segments, start_s, units, words_of)
 
 
-def _grammar(words_of: Sequence[Sequence[tuple[str, int]]]) -> tuple[list[tuple], int]:
+def _grammar(
+    words_of: Sequence[Sequence[tuple[str, int]]], garbage: float
+) -> tuple[list[tuple], int]:
     """FSG transitions and the final state: before, between and after the units a garbage phone
     loop; each unit a chain of its words or, at a penalty, skipped."""
     transitions: list[tuple] = []
     state, fresh = 0, 1
     for words in words_of:
-        transitions += _garbage_loop(state)
+        transitions += _garbage_loop(state, garbage)
         if not words:
             continue
         first = state
@@ -458,13 +501,13 @@ def _grammar(words_of: Sequence[Sequence[tuple[str, int]]]) -> tuple[list[tuple]
             transitions.append((state, fresh, 1.0, word))
             state, fresh = fresh, fresh + 1
         transitions.append((first, state, SKIP_P))
-    transitions += _garbage_loop(state)
+    transitions += _garbage_loop(state, garbage)
     transitions.append((state, fresh, 1.0))
     return transitions, fresh
 
 
-def _garbage_loop(state: int) -> list[tuple]:
-    p = GARBAGE_P / len(_PHONES)
+def _garbage_loop(state: int, garbage: float) -> list[tuple]:
+    p = garbage / len(_PHONES)
     return [(state, state, p, f"ph_{phone.lower()}") for phone in _PHONES]
 
 
@@ -476,10 +519,11 @@ def _read_segments(
 ) -> list[list[HeardSentence]]:
     """Map the decoder's word sequence back onto the units: a unit whose words all appear in
     order is heard; its sentences get their words' times and a confidence."""
+    vocabulary = {w for words in words_of for w, _ in words}
     spoken = [
-        (w.split("(", 1)[0], start_s + a * FRAME_S, start_s + (b + 1) * FRAME_S)
-        for w, a, b in segments
-        if not w.startswith(("ph_", "<", "[", "+"))
+        (word, start_s + a * FRAME_S, start_s + (b + 1) * FRAME_S)
+        for word, a, b in ((w.split("(", 1)[0], a, b) for w, a, b in segments)
+        if word in vocabulary
     ]
     out: list[list[HeardSentence]] = []
     k = 0
