@@ -85,7 +85,7 @@ def test_a_file_that_is_not_there(db_path: Path, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def rip(built_db: Path, shared: Path) -> Rip:
-    with Store(built_db, readonly_ok=True) as store:
+    with Store(built_db) as store:
         track = store.track()["id"]
         return make_rip(track_transcript(store, track), track_map(store, track)[0], SUBTITLES)
 

@@ -120,7 +120,7 @@ def rip(built_db, shared):
 
     from companion.timing.retime import track_map
 
-    with Store(built_db, readonly_ok=True) as store:
+    with Store(built_db) as store:
         track = store.track()["id"]
         return make_rip(track_transcript(store, track), track_map(store, track)[0], SUBTITLES)
 
