@@ -47,7 +47,7 @@ def first_sentences(store: Store, track: str, count: int = 4) -> list[HeardSpan]
 def open_commentary(qtbot, window: MainWindow, clip) -> None:
     assert window.open_video(str(clip))
     qtbot.waitUntil(lambda: len(window.player.audio_tracks()) == 2, timeout=10000)
-    window.choose_audio_track(window.player.audio_tracks()[1].id)
+    window.tracks.choose_audio(window.player.audio_tracks()[1].id)
     qtbot.waitUntil(
         lambda: window.player.audio_track() == window.player.audio_tracks()[1].id, timeout=5000
     )
@@ -60,8 +60,11 @@ def test_the_menu_entry_and_the_suggestion_follow_the_video(qtbot, window, test_
     assert action.isVisible() and action.text() == ACTION_TEXT
     audio = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Audio")
     assert action in audio.actions()
+    qtbot.waitUntil(
+        lambda: "commentary audio track (2: Commentary)" in window.notice.label.text(),
+        timeout=2000,
+    )
     assert window.notice.isVisible()
-    assert "commentary audio track (2: Commentary)" in window.notice.label.text()
     assert window.listening.target().ordinal == 2
     window.close_video()
     assert not action.isVisible()
@@ -73,7 +76,8 @@ def test_no_suggestion_once_heard(qtbot, store, window, test_clip) -> None:
     window.listening.karaoke.reload()
     assert window.open_video(str(test_clip))
     assert window.listening.action.isVisible()
-    assert not window.notice.isVisible()
+    qtbot.wait(50)
+    assert "commentary audio track" not in window.notice.label.text()
 
 
 def test_the_panel_highlights_the_sentence_being_spoken(qtbot, store, window, test_clip) -> None:
@@ -97,7 +101,7 @@ def test_the_panel_highlights_the_sentence_being_spoken(qtbot, store, window, te
     qtbot.waitUntil(lambda: WORD_STYLE not in window.now_panel.text.text(), timeout=5000)
     window.seek(start + 0.1)
     qtbot.waitUntil(lambda: WORD_STYLE in window.now_panel.text.text(), timeout=5000)
-    window.choose_audio_track(window.player.audio_tracks()[0].id)
+    window.tracks.choose_audio(window.player.audio_tracks()[0].id)
     qtbot.waitUntil(lambda: WORD_STYLE not in window.now_panel.text.text(), timeout=5000)
 
 
@@ -141,9 +145,9 @@ def test_listening_runs_beside_playback_and_the_panel_reloads(qtbot, store, wind
     open_rip(qtbot, window, rip)
     assert window.listening.target().ordinal == 2
     done = []
-    window.listening.runner.done.connect(lambda name, result: done.append(name))
+    window.jobs.done.connect(lambda name, result: done.append(name))
     assert window.listening.listen()
-    bar = window.listening.runner.bar
+    bar = window.jobs.bar
     assert bar.isVisible() and not window.listening.listen(), "one run at a time"
     playing_at = window.player.position()
     qtbot.waitUntil(lambda: window.player.position() > playing_at + 1.0, timeout=10000)
@@ -152,7 +156,7 @@ def test_listening_runs_beside_playback_and_the_panel_reloads(qtbot, store, wind
     assert bar.isHidden()
     heard = [s for s in window.content.segments if s.origin == "heard"]
     assert heard and heard == [s for s in store.segments(track) if s.origin == "heard"]
-    assert "Heard" in window.statusBar().currentMessage()
+    assert "Listen: heard" in window.notice.label.text()
     assert window.listening.karaoke.heard == store.heard(track)
     window.editing.undo()
     assert [(s.n, s.start_s, s.origin) for s in window.content.segments] == before
@@ -164,8 +168,8 @@ def test_cancelling_changes_nothing(qtbot, store, window, rip) -> None:
     before = timings(store)
     open_rip(qtbot, window, rip)
     assert window.listening.listen()
-    window.listening.runner.bar.cancel_button.click()
-    qtbot.waitUntil(lambda: window.listening.runner.bar.isHidden(), timeout=600_000)
-    assert "Listening stopped: cancelled" in window.notice.label.text()
+    window.jobs.bar.cancel_button.click()
+    qtbot.waitUntil(window.jobs.bar.isHidden, timeout=600_000)
+    assert "Listen failed: cancelled. Nothing was changed." in window.notice.label.text()
     assert timings(store) == before
     assert store.heard(store.track()["id"]) == []

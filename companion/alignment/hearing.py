@@ -52,6 +52,15 @@ class ListenReport:
         }
 
 
+def report_line(heard: Heard, track: Stream) -> str:
+    """One sentence saying what a run heard: for the window's notice and the CLI."""
+    title = f" ({track.title})" if track.title else ""
+    return (
+        f"heard {len(heard.heard)} of {heard.sentences} sentences ({heard.share:.0%}) on audio "
+        f"track {track.ordinal}{title}, in {heard.seconds:.0f} s"
+    )
+
+
 def prior(store: Store, track_id: str, release: ReleaseMap = IDENTITY) -> Callable[[int], float]:
     """When each word is expected on the audio's clock: the track's current timing (anchors,
     pins and any earlier heard times) carried onto the copy the audio belongs to."""

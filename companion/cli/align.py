@@ -43,10 +43,11 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
             f"{source}: {report.outside_film} subtitle lines are timed outside the film "
             "and were left out"
         )
-    emit(as_json, {"source": str(source), **report.as_dict()}, lambda: _text(report))
+    emit(as_json, {"source": str(source), **report.as_dict()}, lambda: report_text(report))
 
 
-def _text(report: AlignReport) -> str:
+def report_text(report: AlignReport) -> str:
+    """What an alignment did, in a few lines (the CLI prints it, the window shows it)."""
     data = report.as_dict()
     gap = data["longest_gap"]
     clock = (

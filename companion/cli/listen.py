@@ -59,11 +59,10 @@ def listen_command(
 
 
 def _text(report: ListenReport) -> str:
-    data = report.as_dict()
-    title = f" ({report.track.title})" if report.track.title else ""
+    from companion.alignment.hearing import report_line
+
     lines = [
-        f"heard {data['heard']} of {data['sentences']} sentences ({data['share']:.0%}) on audio "
-        f"track {report.track.ordinal}{title}, in {data['seconds']:.0f} s",
+        report_line(report.heard, report.track),
         f"{report.segments_heard} segments now start where he is heard",
     ]
     if not report.changed:

@@ -25,6 +25,8 @@ class FilmContent:
     film_id: str
     title: str
     runtime_s: float
+    track_id: str | None = None
+    db_path: str = ""  # which database this came from: settings are kept per database
     track_title: str = ""
     speaker: str = ""
     segments: Sequence[Segment] = ()
@@ -45,9 +47,38 @@ class FilmContent:
 
     def replace_segments(self, segments: Sequence[Segment]) -> None:
         """After a timing edit: new times, same film; the index is rebuilt (milliseconds)."""
-        self.segments = segments
-        self._by_n = {segment.n: segment for segment in segments}
-        self.index = TimelineIndex(self.segments, self.notes)
+        self.replace(segments=segments)
+
+    def replace(
+        self,
+        segments: Sequence[Segment] | None = None,
+        notes: Sequence[Note] | None = None,
+        anchors: Sequence[Anchor] | None = None,
+    ) -> None:
+        """New records of some kinds; the index is rebuilt from the segments and notes together,
+        so a note the store moved never shows at its old time."""
+        if segments is not None:
+            self.segments = segments
+            self._by_n = {segment.n: segment for segment in segments}
+        if notes is not None:
+            self.notes = notes
+        if anchors is not None:
+            self.anchors = anchors
+        self.index = TimelineIndex(self.segments, timed_notes(self.notes))
+
+    def film_wide_notes(self) -> list[Note]:
+        """The cards about the whole film: shown under "About this film", not at 0:00."""
+        return [note for note in self.notes if is_film_wide(note)]
+
+
+def is_film_wide(note: Note) -> bool:
+    """A note placed on the whole film rather than on a scene."""
+    return bool(getattr(note, "film_wide", False) or note.placement.get("whole_film"))
+
+
+def timed_notes(notes: Sequence[Note]) -> list[Note]:
+    """The notes that belong to a scene: what the timeline and the panel show by time."""
+    return [note for note in notes if not is_film_wide(note)]
 
 
 def first_words(text: str, count: int = 10) -> str:
@@ -71,6 +102,8 @@ def content_from_store(store: Store, film_id: str | None = None) -> FilmContent:
     track_id = track["id"] if track else None
     return FilmContent(
         film_id=film["id"],
+        track_id=track_id,
+        db_path=str(store.path),
         title=f"{film['title']} ({film['year']})" if film.get("year") else film["title"],
         runtime_s=float(film["runtime_s"] or 0.0),
         track_title=track["title"] if track else "",

@@ -2,8 +2,8 @@
 
 Audio ▸ "Listen to this commentary track" shows when the open video has more than one audio
 track; a video whose track title says commentary gets a notice suggesting it. The listening runs
-on a :class:`~companion.ui.jobs.JobRunner` worker (progress bar, Cancel; libVLC keeps playing);
-only its result is written, at the end, on the GUI thread, as one edit the undo stack knows.
+on the window's :class:`~companion.ui.jobs.JobRunner` (progress bar, Cancel; libVLC keeps
+playing) and writes only at the end, in one transaction: one edit, which Ctrl+Z undoes.
 
 While a commentary track plays, the panel highlights the heard sentence being spoken and, in
 it, the word: karaoke, which only heard timings make possible (interpolated ones run seconds
@@ -16,15 +16,12 @@ import bisect
 import dataclasses
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
+from PySide6.QtCore import QObject, QTimer
 
 from companion.content.films import track_transcript
 from companion.content.transcript import render
-from companion.errors import CompanionError
+from companion.jobs import CancelToken, Progress
 from companion.media.commentary import says_commentary
 from companion.media.probe import MediaError, Stream, probe
 from companion.model import HeardSpan, Segment, Span
@@ -32,12 +29,8 @@ from companion.store import Store
 from companion.timing import edits
 from companion.timing.releases import IDENTITY, ReleaseMap
 from companion.ui import style
-from companion.ui.jobs import JobBar, JobRunner
 from companion.ui.main_window import MainWindow
 from companion.ui.now_panel import segment_html
-
-if TYPE_CHECKING:
-    from companion.alignment.listen import Heard
 
 JOB = "Listen"
 ACTION_TEXT = "Listen to this commentary track"
@@ -156,42 +149,20 @@ class Karaoke(QObject):
 
 
 class Listening(QObject):
-    """The Audio menu entry, the suggestion, the background run and storing its result."""
+    """The Audio menu entry, the suggestion, and the run on the window's job runner."""
 
     def __init__(self, window: MainWindow, store: Store, track_id: str) -> None:
         super().__init__(window)
         self.window, self.store, self.track_id = window, store, track_id
         self.streams: tuple[Stream, ...] = ()
-        self._listening: tuple[Path, Stream, ReleaseMap] | None = None  # the run going on
         self.karaoke = Karaoke(window, store, track_id)
-        self.runner = getattr(window, "jobs", None) or self._own_runner()
-        self.runner.done.connect(self._done)
-        self.runner.failed.connect(self._failed)
-        self.action = QAction(ACTION_TEXT, window)
-        self.action.triggered.connect(self.listen)
+        self.action = window.commands.bind("audio.listen", self.listen)
         self.action.setVisible(False)
-        menu = _audio_menu(window)
-        menu.addSeparator()
-        menu.addAction(self.action)
-        window.video_opened.connect(self.video_opened)
-        window.player_changed.connect(lambda _player: self._forget_if_closed())
-        editing = getattr(window, "editing", None)
-        if editing is not None:  # an undo or redo may bring other heard times back
-            editing.edited.connect(lambda _edit: self.karaoke.reload())
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Closing the window stops a run (nothing is stored: the result would have no window)."""
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.runner.cancel()
-        return False
-
-    def _own_runner(self) -> JobRunner:
-        bar = JobBar()
-        self.window.statusBar().addPermanentWidget(bar)
-        runner = JobRunner(bar, self.window)
-        setattr(self.window, "jobs", runner)  # noqa: B010  one job at a time, for every feature
-        return runner
+        self._listening: Stream | None = None  # the track of the run going on
+        window.jobs.done.connect(self._done)
+        window.playback.video_opened.connect(self.video_opened)
+        window.playback.player_changed.connect(lambda _player: self._forget_if_closed())
+        window.model.changed.connect(self._store_changed)
 
     def video_opened(self, path: str) -> None:
         """Read the video's audio tracks; offer listening, and suggest it for a commentary."""
@@ -204,16 +175,28 @@ class Listening(QObject):
         self.action.setVisible(len(self.streams) > 1)
         if len(self.streams) > 1 and commentaries and not self.karaoke.heard:
             track = commentaries[0]
-            self.window.show_notice(
+            text = (
                 f"This video has a commentary audio track ({track.ordinal}: {track.title}). "
                 f"Audio ▸ {ACTION_TEXT} puts every sentence where he says it."
             )
+            # After open_video has finished with the notice bar, beside what it says (a warning).
+            QTimer.singleShot(0, lambda: self._suggest(text))
+
+    def _suggest(self, text: str) -> None:
+        notice = self.window.notice
+        already = notice.label.text() if notice.isVisible() else ""
+        self.window.show_notice(f"{already} {text}".strip())
 
     def _forget_if_closed(self) -> None:
         if self.window.video_path is None:
             self.streams = ()
             self.karaoke.commentary_tracks = set()
             self.action.setVisible(False)
+
+    def _store_changed(self, kinds: frozenset[str]) -> None:
+        """A listen run, its undo, an import: the heard sentences may have changed."""
+        if kinds & {"segments", "history"}:
+            self.karaoke.reload()
 
     def target(self) -> Stream | None:
         """The audio track to listen to: the one playing if it is a commentary, else the first
@@ -223,68 +206,56 @@ class Listening(QObject):
         current = player.audio_track()
         playing = ids.index(current) + 1 if current in ids else None
         by_ordinal = {s.ordinal: s for s in self.streams}
-        choices = [by_ordinal.get(playing)] if playing else []
-        choices = [s for s in choices if s is not None and says_commentary(s)]
+        choices = [by_ordinal[playing]] if playing in by_ordinal else []
+        choices = [s for s in choices if says_commentary(s)]
         choices += [s for s in self.streams if says_commentary(s)]
         choices += [by_ordinal[playing]] if playing in by_ordinal else []
         return choices[0] if choices else None
 
     def listen(self) -> bool:
-        """Start listening to the target track in the background; False if it can't start."""
-        from companion.alignment.hearing import prior
+        """Start listening to the target track in the background; False if it can't start.
+
+        The worker has its own connection to the store and writes once, at the end, in one
+        transaction (one undoable edit); cancelled or refused, it writes nothing.
+        """
+        from companion.alignment.hearing import heard_edit, prior, report_line
         from companion.alignment.listen import listen
 
-        stream, path = self.target(), self.window.video_path
-        if stream is None or path is None:
+        stream, path, db = self.target(), self.window.video_path, self.window.content.db_path
+        if stream is None or path is None or not db:
             self.window.show_notice("Open a video with its commentary as an audio track first.")
             return False
         transcript = track_transcript(self.store, self.track_id)
         release = release_of(self.window)
         expected = prior(self.store, self.track_id, release)
-        self._listening = (Path(path), stream, release)
+        track, video = self.track_id, Path(path)
+        label = f"Listen to {video.name} (audio track {stream.ordinal})"
 
-        def work(progress, cancel):
-            return listen(
-                Path(path), stream.ordinal, transcript, expected, progress=progress, cancel=cancel
+        def work(progress: Progress, cancel: CancelToken) -> str:
+            heard = listen(
+                video, stream.ordinal, transcript, expected, progress=progress, cancel=cancel
             )
+            with Store(db) as store:
+                try:
+                    heard_edit(store, track, heard, label, release)
+                except edits.NoChange:
+                    return report_line(heard, stream) + "; the same as before, nothing changed"
+            return report_line(heard, stream) + "; one edit (Ctrl+Z undoes it)"
 
-        if not self.runner.start(JOB, work):
-            self.window.statusBar().showMessage("Another job is running; try again after it", 8000)
+        if not self.window.jobs.start(JOB, work):
+            self.window.show_notice(f"{JOB}: wait for the running job to finish (or cancel it).")
             return False
+        self._listening = stream
         return True
 
-    def _done(self, name: str, heard: Heard) -> None:
+    def _done(self, name: str, _message: object) -> None:
+        """The run stored what it heard (the tools' handler shows its sentence)."""
         if name != JOB or self._listening is None:
             return
-        from companion.alignment.hearing import heard_edit
-
-        path, stream, release = self._listening
-        label = f"Listen to {path.name} (audio track {stream.ordinal})"
-
-        def make(store: Store, track_id: str) -> edits.Edit:
-            return heard_edit(store, track_id, heard, label, release)
-
-        editing = getattr(self.window, "editing", None)
-        if editing is not None:
-            editing.run(make)
-        else:
-            try:
-                make(self.store, self.track_id)
-            except CompanionError as exc:
-                self._failed(name, str(exc))
-                return
-            self.window.reload_segments(self.store.segments(self.track_id))
-        self.karaoke.commentary_tracks.add(stream.ordinal)
+        self.karaoke.commentary_tracks.add(self._listening.ordinal)
+        self._listening = None
+        self.window.model.poll()
         self.karaoke.reload()
-        self.window.statusBar().showMessage(
-            f"Heard {len(heard.heard)} of {heard.sentences} sentences ({heard.share:.0%}) "
-            f"on audio track {stream.ordinal}",
-            10000,
-        )
-
-    def _failed(self, name: str, message: str) -> None:
-        if name == JOB:
-            self.window.show_notice(f"Listening stopped: {message}. The timings are unchanged.")
 
 
 def release_of(window: MainWindow) -> ReleaseMap:
@@ -292,15 +263,6 @@ def release_of(window: MainWindow) -> ReleaseMap:
     the window knows the copy's release map)."""
     release = getattr(window.content, "release", IDENTITY)
     return release if isinstance(release, ReleaseMap) else IDENTITY
-
-
-def _audio_menu(window: MainWindow) -> QMenu:
-    """The window's Audio menu (found by its title, so the menu bar's layout may change)."""
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and menu.title().replace("&", "") == "Audio":
-            return menu
-    raise LookupError("the window has no Audio menu")
 
 
 def install_listening(window: MainWindow, store: Store, track_id: str) -> Listening:
