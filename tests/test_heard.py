@@ -245,3 +245,21 @@ def test_a_timing_file_with_a_bad_heard_entry_is_refused_whole(
         exports.import_file(store, path)
     assert "heard[1]: end_s" in str(refused.value) and "heard[2].words" in str(refused.value)
     assert state(store, track) == before
+
+
+def test_a_store_from_before_heard_timings_gains_the_table(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    from companion.store import MIGRATIONS, _migrate_heard
+
+    before = MIGRATIONS.index(_migrate_heard)
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    old["meta"].create({"key": str, "value": str}, pk="key")
+    for step in MIGRATIONS[:before]:
+        step(old)
+    old["meta"].insert({"key": "schema_version", "value": str(before)})
+    old.close()
+    with Store(path) as migrated:
+        assert "heard" in migrated.db.table_names()
+        assert migrated.heard("any/track") == []
