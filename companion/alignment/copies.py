@@ -1,0 +1,149 @@
+"""The copies of a film a user watches, each with its release map, measured once and remembered.
+
+A copy is known by its content (:func:`companion.media.identity.fingerprint`), so a file that was
+moved or renamed keeps its map. Measuring is split from remembering: the window measures on a
+worker thread (which must not touch the store) and remembers on its own thread. A measurement
+that fails or is refused raises before anything is written, so an earlier map stays as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from companion.jobs import CancelToken, Progress, no_progress
+from companion.media.identity import fingerprint
+from companion.media.probe import MediaError, probe
+from companion.store import Store, StoredCopy
+from companion.timing.releases import ReleaseMap
+
+if TYPE_CHECKING:
+    from companion.alignment.sync import Measurement
+
+MANUAL = "manual"
+# copy seconds per reference second of a 23.976 or 24 fps film played at PAL's 25 fps
+PAL_SPEEDS = (24000 / 1001 / 25, 24 / 25)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What :func:`measure` found for one file, ready to be remembered."""
+
+    path: Path
+    fingerprint: str
+    measurement: Measurement
+
+
+def known_copy(store: Store, film_id: str, path: Path) -> StoredCopy | None:
+    """The remembered copy whose content ``path`` holds, wherever it was seen before (a moved
+    file keeps its map; the store notes where it is now)."""
+    copy = store.copy(film_id, fingerprint(path))
+    if copy is not None and copy.path != str(path):
+        copy = replace(copy, path=str(path))
+        store.remember_copy(copy)
+    return copy
+
+
+def measure(
+    film_id: str,
+    path: Path,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> Measured:
+    """Measure ``path``'s release map against the film's reference speech pattern.
+
+    Touches no store, so it may run on any thread. The measurement code (numpy, voice activity)
+    is imported here, not at the top: commands that only read a remembered map start faster.
+    """
+    from companion.alignment.speech import load_pattern
+    from companion.alignment.sync import measure_copy
+
+    print_ = fingerprint(path)
+    found = measure_copy(path, load_pattern(film_id), progress=progress, cancel=cancel)
+    return Measured(path, print_, found)
+
+
+def remember(store: Store, film_id: str, measured: Measured) -> StoredCopy:
+    """Store a measurement as the copy's map (replacing an earlier one of the same content)."""
+    found = measured.measurement
+    copy = StoredCopy(
+        film_id,
+        measured.fingerprint,
+        str(measured.path),
+        found.release,
+        found.method,
+        found.confidence,
+        found.summary,
+        _now(),
+        manual=False,
+    )
+    store.remember_copy(copy)
+    return copy
+
+
+def sync_copy(
+    store: Store,
+    film_id: str,
+    path: Path,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> StoredCopy:
+    """Measure the copy at ``path`` and remember its map; on any failure nothing is stored."""
+    return remember(store, film_id, measure(film_id, path, progress, cancel))
+
+
+def set_by_hand(store: Store, film_id: str, path: Path, release: ReleaseMap) -> StoredCopy:
+    """Remember a map the user typed (a copy that can't be measured, or a correction).
+
+    The file must still be a video ffmpeg can open: a map for anything else would never be used.
+    """
+    if not probe(path).has_video:
+        raise MediaError(f"{path}: no video stream (an audio-only file is not a copy of the film)")
+    copy = StoredCopy(
+        film_id,
+        fingerprint(path),
+        str(path),
+        release,
+        MANUAL,
+        1.0,
+        f"Set by hand: {describe(release)}",
+        _now(),
+        manual=True,
+    )
+    store.remember_copy(copy)
+    return copy
+
+
+def copy_map(
+    store: Store, film_id: str, path: Path, progress: Progress = no_progress
+) -> StoredCopy:
+    """The copy's remembered map, measured first if this content is new to the store."""
+    return known_copy(store, film_id, path) or sync_copy(store, film_id, path, progress)
+
+
+def describe(release: ReleaseMap) -> str:
+    """A map in words: "your copy runs 23.7 s later than the reference, at PAL speed"."""
+    if release.is_identity:
+        return "your copy runs on the reference clock"
+    offset = release.offset_s
+    when = (
+        "starts in step with the reference"
+        if abs(offset) < 0.05
+        else f"runs {abs(offset):.1f} s {'later' if offset > 0 else 'earlier'} than the reference"
+    )
+    parts = [f"your copy {when}"]
+    if release.speed != 1.0:
+        change = abs(1 / release.speed - 1)
+        pace = f"plays {change:.1%} {'faster' if release.speed < 1 else 'slower'}"
+        pal = any(abs(release.speed - s) < 1e-4 for s in PAL_SPEEDS)
+        parts.append(pace + (" (PAL speed)" if pal else ""))
+    if release.pieces:
+        count = len(release.pieces)
+        parts.append(f"with {count} stretch{'es' if count > 1 else ''} where the cut differs")
+    return ", ".join(parts)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
