@@ -1,0 +1,138 @@
+"""``companion sync`` and ``--video``: the commands on a copy's clock, with real clips and CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pysubs2
+import pytest
+from clip import make_clip
+from conftest import run_companion
+
+PAL = 24000 / 1001 / 25
+WAKANDA = "What comes out of Wakanda"
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory) -> tuple[Path, Path]:
+    """Two different copies (different content, so different fingerprints)."""
+    folder = tmp_path_factory.mktemp("copies")
+    return make_clip(folder / "a.mkv", seconds=4.0), make_clip(folder / "b.mkv", seconds=5.0)
+
+
+def companion_json(db: Path, *args: str):
+    done = run_companion(*args, "--json", db=db)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def by_hand(db: Path, video: Path, offset: float, speed: float = 1.0) -> dict:
+    return companion_json(db, "sync", str(video), "--offset", str(offset), "--speed", str(speed))
+
+
+def test_a_map_set_by_hand_is_reported_and_remembered(db_path: Path, clips):
+    a, _ = clips
+    data = by_hand(db_path, a, 23.7)
+    assert data["method"] == "manual" and data["manual"] is True
+    assert (data["offset_s"], data["speed"], data["pieces"]) == (23.7, 1.0, [])
+    assert data["confidence"] == 1.0 and data["seconds"] >= 0
+    assert "23.7 s later than the reference" in data["summary"]
+    text = run_companion("sync", str(a), "--offset", "-4", db=db_path)
+    assert text.returncode == 0 and "4.0 s earlier" in text.stdout
+
+
+def test_locate_and_at_on_a_copys_clock(db_path: Path, clips):
+    a, _ = clips
+    by_hand(db_path, a, 23.7)
+    reference = companion_json(db_path, "locate", WAKANDA)[0]
+    on_copy = companion_json(db_path, "locate", "--video", str(a), WAKANDA)[0]
+    assert on_copy["time_s"] == pytest.approx(reference["time_s"] + 23.7, abs=0.002)
+    printed = run_companion("locate", "--video", str(a), WAKANDA, db=db_path).stdout
+    assert printed.startswith(_clock(reference["time_s"] + 23.7))
+
+    start = companion_json(db_path, "segments")[41]["start_s"]  # segment 42, reference clock
+    before = companion_json(db_path, "at", "--video", str(a), str(start + 23.7 - 0.5))
+    after = companion_json(db_path, "at", "--video", str(a), str(start + 23.7 + 0.5))
+    assert (before["segment"]["id"], after["segment"]["id"]) == (41, 42)
+    assert after["time_s"] == pytest.approx(start + 24.2)
+    assert after["segment"]["start_s"] == pytest.approx(start + 23.7, abs=0.002)
+
+
+def _clock(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def test_a_pin_made_on_copy_a_shows_at_the_same_scene_on_copy_b(db_path: Path, clips):
+    a, b = clips
+    by_hand(db_path, a, 23.7)
+    by_hand(db_path, b, 5.0, PAL)
+    pinned_on_a = 42 * 60.0 + 1.5
+    edit = companion_json(db_path, "pin", "--video", str(a), "42", str(pinned_on_a))
+    assert edit["segment"]["start_s"] == pytest.approx(pinned_on_a, abs=0.002)
+    reference = companion_json(db_path, "segments")[41]
+    assert reference["start_s"] == pytest.approx(pinned_on_a - 23.7, abs=0.002)
+    on_b = companion_json(db_path, "segments", "--video", str(b))[41]
+    assert on_b["start_s"] == pytest.approx(5.0 + PAL * (pinned_on_a - 23.7), abs=0.002)
+    assert on_b["pinned"]
+    # a nudge of 0.1 s on the PAL copy moves it 0.1 s there
+    companion_json(db_path, "nudge", "--video", str(b), "42", "0.1")
+    nudged = companion_json(db_path, "segments", "--video", str(b))[41]
+    assert nudged["start_s"] == pytest.approx(on_b["start_s"] + 0.1, abs=0.002)
+
+
+def test_notes_on_a_copys_clock(db_path: Path, clips):
+    a, _ = clips
+    by_hand(db_path, a, 23.7)
+    reference = {n["id"]: n for n in companion_json(db_path, "notes")}
+    on_copy = companion_json(db_path, "notes", "--video", str(a))
+    placed = [n for n in on_copy if n["start_s"] is not None]
+    assert placed
+    for note in placed:
+        assert note["start_s"] == pytest.approx(reference[note["id"]]["start_s"] + 23.7, abs=0.002)
+
+
+def test_subtitles_follow_the_copy_and_timing_files_stay_on_the_reference(
+    db_path: Path, clips, tmp_path: Path
+):
+    a, _ = clips
+    by_hand(db_path, a, 23.7)
+    files = {}
+    for name, video in (("ref", None), ("copy", a)):
+        for fmt in ("srt", "json", "csv"):
+            path = tmp_path / f"{name}.{fmt}"
+            args = ["export", str(path)] + (["--video", str(video)] if video else [])
+            done = run_companion(*args, db=db_path)
+            assert done.returncode == 0, done.stderr
+            files[name, fmt] = path
+            if video and fmt != "srt":
+                assert "reference clock" in done.stdout
+    ref, copy = (pysubs2.load(str(files[k, "srt"])) for k in ("ref", "copy"))
+    assert len(ref) == len(copy) > 100
+    assert all(abs(c.start - r.start - 23700) <= 1 for r, c in zip(ref, copy, strict=True))
+    for fmt in ("json", "csv"):
+        assert files["ref", fmt].read_bytes() == files["copy", fmt].read_bytes()
+    assert json.loads(files["copy", "json"].read_text())["clock"] == "reference"
+    assert "# clock=reference\n" in files["copy", "csv"].read_text()
+    done = run_companion("import", str(files["copy", "csv"]), db=db_path)
+    assert done.returncode == 0 and "already match" in done.stdout
+
+
+def test_a_file_that_is_not_a_video_gets_no_map(db_path: Path, clips, tmp_path: Path):
+    a, _ = clips
+    by_hand(db_path, a, 23.7)
+    sound = tmp_path / "sound.m4a"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=duration=2", str(sound)],
+        check=True,
+        timeout=60,
+    )
+    for bad in (sound, tmp_path / "missing.mkv"):
+        done = run_companion("sync", str(bad), "--offset", "3", db=db_path)
+        assert done.returncode == 2 and done.stderr.startswith("companion: error: ")
+        assert len(done.stderr.strip().splitlines()) == 1
+    located = companion_json(db_path, "locate", "--video", str(a), WAKANDA)[0]
+    reference = companion_json(db_path, "locate", WAKANDA)[0]
+    assert located["time_s"] == pytest.approx(reference["time_s"] + 23.7, abs=0.002)
