@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pysubs2
 import pytest
 from clip import make_clip
-from conftest import run_companion
+from conftest import SUBTITLES, run_companion
 
 PAL = 24000 / 1001 / 25
 WAKANDA = "What comes out of Wakanda"
@@ -136,3 +138,104 @@ def test_a_file_that_is_not_a_video_gets_no_map(db_path: Path, clips, tmp_path: 
     located = companion_json(db_path, "locate", "--video", str(a), WAKANDA)[0]
     reference = companion_json(db_path, "locate", WAKANDA)[0]
     assert located["time_s"] == pytest.approx(reference["time_s"] + 23.7, abs=0.002)
+
+
+# --- measured copies: a tiny picture and the film's real subtitles on another release's clock ---
+
+
+def subtitled_copy(path: Path, clock: Callable[[int], int]) -> Path:
+    """A "copy" whose subtitle stream is the film's subtitles with times put through ``clock``
+    (milliseconds): the film's length, a second of picture, no sound."""
+    subs = pysubs2.load(str(SUBTITLES))
+    for event in subs:
+        event.start, event.end = clock(event.start), clock(event.end)
+    srt = path.with_suffix(".srt")
+    subs.save(str(srt))
+    subprocess.run(
+        [
+            *("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=size=64x48:duration=1"),
+            *("-i", str(srt), "-map", "0:v", "-map", "1:s", "-c:s", "srt", str(path)),
+        ],
+        check=True,
+        timeout=120,
+    )
+    srt.unlink()  # beside the copy, a player would load it as another track
+    return path
+
+
+@pytest.fixture(scope="module")
+def late_copy(tmp_path_factory) -> Path:
+    return subtitled_copy(tmp_path_factory.mktemp("late") / "late.mkv", lambda ms: ms + 23_700)
+
+
+@pytest.fixture(scope="module")
+def pal_copy(tmp_path_factory) -> Path:
+    return subtitled_copy(
+        tmp_path_factory.mktemp("pal") / "pal.mkv", lambda ms: round(5_000 + ms * PAL)
+    )
+
+
+def test_sync_measures_a_copy_from_its_subtitle_stream(db_path: Path, late_copy: Path):
+    data = companion_json(db_path, "sync", str(late_copy))
+    assert data["method"] == "subtitle-stream" and not data["manual"]
+    assert abs(data["offset_s"] - 23.7) < 0.1 and data["speed"] == 1.0 and data["pieces"] == []
+    assert 0.5 < data["confidence"] <= 1.0 and data["seconds"] > 0
+    assert "23.7 s later" in data["summary"]
+    # done when: locate on the copy prints that line's time on the copy
+    reference = companion_json(db_path, "locate", WAKANDA)[0]["time_s"]
+    printed = run_companion("locate", "--video", str(late_copy), WAKANDA, db=db_path)
+    assert printed.returncode == 0 and "syncing" not in printed.stderr  # remembered
+    shown = printed.stdout.split()[0]
+    assert abs(_seconds(shown) - (reference + 23.7)) < 0.1
+
+
+def _seconds(clock: str) -> float:
+    hours, minutes, seconds = clock.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def test_a_copy_new_to_the_store_is_synced_first(db_path: Path, pal_copy: Path):
+    reference = companion_json(db_path, "locate", WAKANDA)[0]["time_s"]
+    first = run_companion("locate", "--video", str(pal_copy), WAKANDA, "--json", db=db_path)
+    assert first.returncode == 0, first.stderr
+    assert "new copy, syncing it first" in first.stderr
+    located = json.loads(first.stdout)[0]["time_s"]
+    assert abs(located - (5.0 + PAL * reference)) < 0.1
+    again = run_companion("locate", "--video", str(pal_copy), WAKANDA, db=db_path)
+    assert "syncing" not in again.stderr
+
+
+def test_a_refused_sync_stores_nothing_and_keeps_the_earlier_map(
+    db_path: Path, clips, tmp_path: Path
+):
+    short, _ = clips
+    rng = random.Random(3)
+    other_film = subtitled_copy(tmp_path / "other.mkv", lambda ms: rng.randrange(8_400_000))
+    for video in (short, other_film):
+        by_hand(db_path, video, 12.5)
+        done = run_companion("sync", str(video), "--json", db=db_path)  # --json: no progress
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.startswith("companion: error: ") and str(video) in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+        kept = companion_json(db_path, "at", "--video", str(video), "100")
+        assert kept["segment"]["start_s"] <= 100  # still answered on the hand-set clock
+    refused = run_companion("sync", str(short), db=db_path).stderr.splitlines()
+    assert "reading" in refused[0] and "a copy of the film runs at least" in refused[-1]
+    reference = companion_json(db_path, "locate", WAKANDA)[0]["time_s"]
+    located = companion_json(db_path, "locate", "--video", str(other_film), WAKANDA)[0]
+    assert located["time_s"] == pytest.approx(reference + 12.5, abs=0.002)
+
+
+def test_align_on_a_video_stays_on_the_reference_clock_and_remembers_the_copy(
+    db_path: Path, late_copy: Path
+):
+    reference = companion_json(db_path, "locate", WAKANDA)[0]["time_s"]
+    report = companion_json(db_path, "align", str(late_copy))
+    assert abs(report["release"]["offset_s"] - 23.7) < 0.1
+    assert report["anchors"] >= 120
+    assert companion_json(db_path, "locate", WAKANDA)[0]["time_s"] == pytest.approx(
+        reference, abs=0.5
+    )
+    on_copy = run_companion("locate", "--video", str(late_copy), WAKANDA, "--json", db=db_path)
+    assert "syncing" not in on_copy.stderr  # align remembered the copy's map
+    assert json.loads(on_copy.stdout)[0]["time_s"] == pytest.approx(reference + 23.7, abs=0.5)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from companion.alignment.align import Match, MatchWords, align
 from companion.alignment.subtitles import Cue
@@ -19,6 +19,7 @@ from companion.content.transcript import Transcript
 from companion.errors import CompanionError
 from companion.model import Anchor
 from companion.store import Store
+from companion.timing.releases import IDENTITY, ReleaseMap
 from companion.timing.retime import retime
 from companion.timing.timemap import TimeMap
 
@@ -67,12 +68,15 @@ def align_track(
     track_id: str,
     cues: Sequence[Cue],
     reference: Sequence[Anchor] = (),
+    release: ReleaseMap = IDENTITY,
 ) -> AlignReport:
     """Anchor the track on ``cues``: replace its anchors (never merge), re-time every unpinned
     segment and re-place the notes, all in one transaction; or change nothing and raise
     :class:`AlignmentRejected` when the subtitles don't fit this commentary.
 
     ``reference`` anchors (the shipped timings) are what offset and speed are measured against.
+    ``release`` is the map of the subtitles' release: the cues are matched on their own clock
+    and what is stored (anchors, note times) is carried back through it to the reference clock.
     """
     transcript = track_transcript(store, track_id)
     result = align(MatchWords.from_transcript(transcript), cues)
@@ -91,9 +95,11 @@ def align_track(
     )
     offset, speed = _offset_speed(result.anchors, reference)
     with store.transaction():
-        store.replace_anchors(track_id, result.anchors)
+        store.replace_anchors(
+            track_id, [replace(a, film_s=release.to_reference(a.film_s)) for a in result.anchors]
+        )
         retime(store, track_id)
-        resolve_notes(store, track["film_id"], cues)
+        resolve_notes(store, track["film_id"], [_on_reference(c, release) for c in cues])
     return AlignReport(
         len(cues),
         len(result.matches),
@@ -103,6 +109,13 @@ def align_track(
         speed,
         _longest_gap([m.film_s for m in result.matches]),
     )
+
+
+def _on_reference(cue: Cue, release: ReleaseMap) -> Cue:
+    if release.is_identity:
+        return cue
+    start, end = release.to_reference(cue.start_s), release.to_reference(cue.end_s)
+    return replace(cue, start_s=start, end_s=end)
 
 
 def dialogue_spans(transcript: Transcript) -> list[tuple[int, int]]:

@@ -11,20 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from companion.alignment.speech import load_pattern
+from companion.alignment.sync import Measurement, describe, measure_copy
 from companion.jobs import CancelToken, Progress, no_progress
 from companion.media.identity import fingerprint
 from companion.media.probe import MediaError, probe
 from companion.store import Store, StoredCopy
 from companion.timing.releases import ReleaseMap
 
-if TYPE_CHECKING:
-    from companion.alignment.sync import Measurement
-
 MANUAL = "manual"
-# copy seconds per reference second of a 23.976 or 24 fps film played at PAL's 25 fps
-PAL_SPEEDS = (24000 / 1001 / 25, 24 / 25)
 
 
 @dataclass(frozen=True)
@@ -54,12 +50,8 @@ def measure(
 ) -> Measured:
     """Measure ``path``'s release map against the film's reference speech pattern.
 
-    Touches no store, so it may run on any thread. The measurement code (numpy, voice activity)
-    is imported here, not at the top: commands that only read a remembered map start faster.
+    Touches no store, so it may run on any thread.
     """
-    from companion.alignment.speech import load_pattern
-    from companion.alignment.sync import measure_copy
-
     print_ = fingerprint(path)
     found = measure_copy(path, load_pattern(film_id), progress=progress, cancel=cancel)
     return Measured(path, print_, found)
@@ -108,7 +100,7 @@ def set_by_hand(store: Store, film_id: str, path: Path, release: ReleaseMap) -> 
         release,
         MANUAL,
         1.0,
-        f"Set by hand: {describe(release)}",
+        "Set by hand. " + describe(release, "Your copy"),
         _now(),
         manual=True,
     )
@@ -121,28 +113,6 @@ def copy_map(
 ) -> StoredCopy:
     """The copy's remembered map, measured first if this content is new to the store."""
     return known_copy(store, film_id, path) or sync_copy(store, film_id, path, progress)
-
-
-def describe(release: ReleaseMap) -> str:
-    """A map in words: "your copy runs 23.7 s later than the reference, at PAL speed"."""
-    if release.is_identity:
-        return "your copy runs on the reference clock"
-    offset = release.offset_s
-    when = (
-        "starts in step with the reference"
-        if abs(offset) < 0.05
-        else f"runs {abs(offset):.1f} s {'later' if offset > 0 else 'earlier'} than the reference"
-    )
-    parts = [f"your copy {when}"]
-    if release.speed != 1.0:
-        change = abs(1 / release.speed - 1)
-        pace = f"plays {change:.1%} {'faster' if release.speed < 1 else 'slower'}"
-        pal = any(abs(release.speed - s) < 1e-4 for s in PAL_SPEEDS)
-        parts.append(pace + (" (PAL speed)" if pal else ""))
-    if release.pieces:
-        count = len(release.pieces)
-        parts.append(f"with {count} stretch{'es' if count > 1 else ''} where the cut differs")
-    return ", ".join(parts)
 
 
 def _now() -> str:

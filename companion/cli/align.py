@@ -6,11 +6,15 @@ from pathlib import Path
 
 import click
 
+from companion.alignment import copies
 from companion.alignment.anchoring import AlignmentRejected, AlignReport, align_track
-from companion.alignment.subtitles import load_cues
+from companion.alignment.speech import load_pattern
+from companion.alignment.subtitles import SUBTITLE_SUFFIXES, load_cues
+from companion.alignment.sync import Measurement, SyncError, measure_cue_starts
 from companion.bootstrap import timings_dir
 from companion.cli.group import emit, json_option, main, open_store
 from companion.formats.timingfile import reference_anchors
+from companion.media.identity import fingerprint
 from companion.timing.timecode import format_time
 
 
@@ -23,21 +27,36 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
     """Anchor the commentary on SOURCE, a subtitle file or a video with a text subtitle track.
 
     Replaces the anchors of any earlier run (and the shipped ones); pinned timings stay.
+    The subtitles' release is measured first and the anchors carried back to the reference
+    clock, so timings stay shared by every copy; a video's map is remembered (as by sync).
     Nothing changes, and the exit code is 2, if the subtitles can't be read or don't fit.
     """
     store = open_store(ctx)
     track = store.track(track_id)
     cues = load_cues(source)
     try:
+        measured = measure_cue_starts([c.start_s for c in cues], load_pattern(track["film_id"]))
+    except SyncError as exc:
+        raise SyncError(f"{source}: {exc}") from None
+    try:
         report = align_track(
-            store, track["id"], cues, reference_anchors(timings_dir(), track["id"])
+            store,
+            track["id"],
+            cues,
+            reference_anchors(timings_dir(), track["id"]),
+            measured.release,
         )
     except AlignmentRejected as exc:
         raise AlignmentRejected(f"{source}: {exc}") from None
-    emit(as_json, {"source": str(source), **report.as_dict()}, lambda: _text(report))
+    if source.suffix.lower() not in SUBTITLE_SUFFIXES:
+        copies.remember(
+            store, track["film_id"], copies.Measured(source, fingerprint(source), measured)
+        )
+    data = {"source": str(source), **report.as_dict(), "release": measured.as_json()}
+    emit(as_json, data, lambda: _text(report, measured))
 
 
-def _text(report: AlignReport) -> str:
+def _text(report: AlignReport, measured: Measurement) -> str:
     data = report.as_dict()
     gap = data["longest_gap"]
     clock = (
@@ -47,6 +66,7 @@ def _text(report: AlignReport) -> str:
     )
     return "\n".join(
         [
+            measured.summary,
             f"{report.anchors} subtitle lines anchored (of {report.cues} spoken lines)",
             f"{report.dialogue_spans_matched} of {report.dialogue_spans} quoted film lines matched"
             f" ({data['dialogue_share']:.0%})",
