@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import random
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pysubs2
 import pytest
 from clip import make_clip
-from conftest import SUBTITLES, run_companion
+from conftest import run_companion
+from copy_clip import subtitled_copy
 
 PAL = 24000 / 1001 / 25
 WAKANDA = "What comes out of Wakanda"
@@ -141,26 +141,6 @@ def test_a_file_that_is_not_a_video_gets_no_map(db_path: Path, clips, tmp_path: 
 
 
 # --- measured copies: a tiny picture and the film's real subtitles on another release's clock ---
-
-
-def subtitled_copy(path: Path, clock: Callable[[int], int]) -> Path:
-    """A "copy" whose subtitle stream is the film's subtitles with times put through ``clock``
-    (milliseconds): the film's length, a second of picture, no sound."""
-    subs = pysubs2.load(str(SUBTITLES))
-    for event in subs:
-        event.start, event.end = clock(event.start), clock(event.end)
-    srt = path.with_suffix(".srt")
-    subs.save(str(srt))
-    subprocess.run(
-        [
-            *("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=size=64x48:duration=1"),
-            *("-i", str(srt), "-map", "0:v", "-map", "1:s", "-c:s", "srt", str(path)),
-        ],
-        check=True,
-        timeout=120,
-    )
-    srt.unlink()  # beside the copy, a player would load it as another track
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -104,6 +104,6 @@ def test_records_go_out_to_the_copy_and_typed_times_come_back() -> None:
     assert note_on_copy(release, note) == note  # unplaced stays unplaced
     assert anchor_on_copy(release, Anchor(5.0, 100.0)).film_s == round(23.7 + 100.0 * PAL, 3)
     # a tenth of a second on a PAL copy is a little more of the reference
-    assert nudge_to_reference(release, 1000.0, 0.1) == pytest.approx(0.1 / PAL)
+    assert nudge_to_reference(release, on_copy.start_s, 0.1) == pytest.approx(0.1 / PAL)
     assert nudge_to_reference(IDENTITY, 1000.0, 0.1) == 0.1
     assert segment_on_copy(IDENTITY, seg) is seg

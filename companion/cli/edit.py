@@ -140,7 +140,7 @@ def nudge(
     release = copy_release(ctx, video, track["film_id"])
     edge = "end" if at_end else "start"
     if not release.is_identity:
-        seg = store.segment(track["id"], segment)
+        seg = segment_on_copy(release, store.segment(track["id"], segment))
         seconds = nudge_to_reference(release, seg.end_s if at_end else seg.start_s, seconds)
     edit = edits.nudge(store, track["id"], segment, seconds, edge)
     _report_edit(edit, as_json, _report_on_copy(ctx, edit, segment, release, video))

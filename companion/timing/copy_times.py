@@ -39,16 +39,16 @@ def anchor_on_copy(release: ReleaseMap, anchor: Anchor) -> Anchor:
     return replace(anchor, film_s=time_on_copy(release, anchor.film_s))
 
 
-def nudge_to_reference(release: ReleaseMap, reference_s: float, copy_seconds: float) -> float:
-    """The reference seconds a nudge of ``copy_seconds`` on the copy moves ``reference_s`` by.
+def nudge_to_reference(release: ReleaseMap, copy_s: float, copy_seconds: float) -> float:
+    """The reference seconds that a nudge by ``copy_seconds`` of a time shown at ``copy_s`` on
+    the copy moves it by.
 
     On a PAL copy a tenth of a second of the copy is 0.104 s of the reference: the edit must
     land where the viewer saw it, not drift by the speed difference.
     """
     if release.is_identity:
         return copy_seconds
-    moved = release.to_reference(release.to_copy(reference_s) + copy_seconds)
-    return moved - reference_s
+    return release.to_reference(copy_s + copy_seconds) - release.to_reference(copy_s)
 
 
 def time_to_reference(release: ReleaseMap, copy_s: float) -> float:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from companion.store import Store
 from companion.ui.content import content_from_store
+from companion.ui.copy_clock import CopyClock
 from companion.ui.editing import install_editing
 from companion.ui.main_window import MainWindow
 from companion.ui.platform import prefer_x11
@@ -62,6 +63,7 @@ def build_window(
     window = MainWindow(content, settings, vlc_args=vlc_args, vlc_problem=problem)
     if content.segments:
         window.editing = install_editing(window, store, content.segments[0].track_id)
+    window.copy_clock = CopyClock(window, store)
     if video:
         window.open_video(video, at=at)
     elif at is not None:

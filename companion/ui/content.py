@@ -7,10 +7,12 @@ build a window from lists and lets the store change without touching the widgets
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from companion.model import Anchor, Note, Segment
 from companion.store import SearchHit, Store
+from companion.timing.copy_times import anchor_on_copy, note_on_copy, segment_on_copy, time_on_copy
+from companion.timing.releases import IDENTITY, ReleaseMap
 from companion.timing.timeline_index import TimelineIndex
 
 SearchFn = Callable[[str], Sequence[SearchHit]]
@@ -22,6 +24,11 @@ def _no_search(_query: str) -> Sequence[SearchHit]:
 
 @dataclass
 class FilmContent:
+    """Records are given on the reference clock (as the store keeps them) and shown on
+    ``release``'s: the clock of the copy being watched, so every widget that reads them (panel,
+    timeline, lists, search) agrees with the player's time without converting anything itself.
+    """
+
     film_id: str
     title: str
     runtime_s: float
@@ -31,11 +38,34 @@ class FilmContent:
     notes: Sequence[Note] = ()
     anchors: Sequence[Anchor] = ()
     search: SearchFn = _no_search
+    release: ReleaseMap = IDENTITY
     index: TimelineIndex = field(init=False)
     _by_n: dict[int, Segment] = field(init=False)
+    _reference: tuple[Sequence[Segment], Sequence[Note], Sequence[Anchor], SearchFn] = field(
+        init=False
+    )
 
     def __post_init__(self) -> None:
-        self.replace_segments(self.segments)
+        self._reference = (self.segments, self.notes, self.anchors, self.search)
+        self.set_release(self.release)
+
+    def set_release(self, release: ReleaseMap) -> None:
+        """Show everything on ``release``'s clock (IDENTITY: the reference clock)."""
+        segments, notes, anchors, search = self._reference
+        self.release = release
+        self.notes = _mapped(release, note_on_copy, notes)
+        self.anchors = _mapped(release, anchor_on_copy, anchors)
+        self.search = search if release.is_identity else _search_on(release, search)
+        self.replace_segments(segments)
+
+    @property
+    def reference_segments(self) -> Sequence[Segment]:
+        return self._reference[0]
+
+    def replace_anchors(self, anchors: Sequence[Anchor]) -> None:
+        """Anchors from the store (reference clock), e.g. after a shift."""
+        self._reference = (self._reference[0], self._reference[1], anchors, self._reference[3])
+        self.anchors = _mapped(self.release, anchor_on_copy, anchors)
 
     def segment(self, n: int) -> Segment | None:
         return self._by_n.get(n)
@@ -44,10 +74,27 @@ class FilmContent:
         return next((note for note in self.notes if note.id == note_id), None)
 
     def replace_segments(self, segments: Sequence[Segment]) -> None:
-        """After a timing edit: new times, same film; the index is rebuilt (milliseconds)."""
-        self.segments = segments
-        self._by_n = {segment.n: segment for segment in segments}
+        """After a timing edit: new times (reference clock), same film; the index is rebuilt
+        (milliseconds)."""
+        self._reference = (segments, *self._reference[1:])
+        self.segments = _mapped(self.release, segment_on_copy, segments)
+        self._by_n = {segment.n: segment for segment in self.segments}
         self.index = TimelineIndex(self.segments, self.notes)
+
+
+def _mapped(release: ReleaseMap, on_copy: Callable, records: Sequence) -> Sequence:
+    """``records`` on the copy's clock; the very same sequence on the reference clock."""
+    return records if release.is_identity else [on_copy(release, r) for r in records]
+
+
+def _search_on(release: ReleaseMap, search: SearchFn) -> SearchFn:
+    def on_copy(query: str) -> Sequence[SearchHit]:
+        return [
+            h if h.start_s is None else replace(h, start_s=time_on_copy(release, h.start_s))
+            for h in search(query)
+        ]
+
+    return on_copy
 
 
 def first_words(text: str, count: int = 10) -> str:

@@ -93,6 +93,7 @@ def legend() -> QLabel:
 class MainWindow(QMainWindow):
     selection_changed = Signal(object)  # Segment | None
     player_changed = Signal(object)  # Player
+    video_changed = Signal(object)  # the video's path now playing, None in clock mode
 
     def __init__(
         self,
@@ -394,6 +395,7 @@ class MainWindow(QMainWindow):
         self.video.clock.set_state_text(CLOCK_STATES.get(clock.state(), ""))
         self.mode_label.setText("Clock mode")
         self._update_title()
+        self.video_changed.emit(None)
 
     def open_video(self, path: str, at: float | None = None) -> bool:
         """Play ``path`` in the pane; on any failure say why and stay in clock mode."""
@@ -427,6 +429,7 @@ class MainWindow(QMainWindow):
         self.mode_label.setText(f"Video: {Path(path).name}")
         self.statusBar().showMessage(f"Opened {path}", 5000)
         self._update_title()
+        self.video_changed.emit(path)
         return True
 
     def _vlc_without_window(self) -> bool:
