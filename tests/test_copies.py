@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from clip import make_clip
+from copy_clip import subtitled_copy
 
 from companion.alignment import copies
+from companion.jobs import Cancelled, CancelToken
 from companion.media.probe import MediaError
 from companion.model import Anchor, Note, Segment
 from companion.store import Store
@@ -107,3 +109,17 @@ def test_records_go_out_to_the_copy_and_typed_times_come_back() -> None:
     assert nudge_to_reference(release, on_copy.start_s, 0.1) == pytest.approx(0.1 / PAL)
     assert nudge_to_reference(IDENTITY, 1000.0, 0.1) == 0.1
     assert segment_on_copy(IDENTITY, seg) is seg
+
+
+def test_a_cancelled_sync_stores_nothing_and_keeps_the_earlier_map(store: Store, tmp_path):
+    film_copy = subtitled_copy(tmp_path / "late.mkv", lambda ms: ms + 5_000)
+    copies.set_by_hand(store, FILM, film_copy, ReleaseMap(2.0))
+    before = store.copies(FILM)
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        copies.sync_copy(store, FILM, film_copy, cancel=token)
+    assert store.copies(FILM) == before
+    measured = copies.sync_copy(store, FILM, film_copy)  # not cancelled: measured and replaced
+    assert abs(measured.release.offset_s - 5.0) < 0.1 and not measured.manual
+    assert store.copies(FILM) == [measured]

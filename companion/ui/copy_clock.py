@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,6 +33,7 @@ from companion.ui.jobs import JobBar, JobRunner
 from companion.ui.main_window import MainWindow
 
 SYNC_JOB = "Syncing your copy"
+CLOSE_WAIT_S = 5.0  # a sync stops within one step (one window of the copy read) of Cancel
 
 
 def window_jobs(window: MainWindow) -> JobRunner:
@@ -68,8 +69,16 @@ class CopyClock(QObject):
         self.status = QLabel()
         window.statusBar().addPermanentWidget(self.status)
         self._enable()
+        window.installEventFilter(self)
         if window.video_path:
             self.follow(window.video_path)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Closing the window stops a sync first: its result has nowhere to go."""
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.jobs.cancel()
+            self.jobs.wait(CLOSE_WAIT_S)
+        return False
 
     # --- which copy ------------------------------------------------------------------------
 
