@@ -15,7 +15,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from companion.alignment.speech import SpeechPattern, pattern_path
+from companion.alignment.speech import SpeechPattern, pattern_path, spoken_events
 from companion.alignment.subtitles import load_subtitle_file
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,13 +28,9 @@ CHARS_PER_S = 14.0  # ... and is then spoken at about 14 characters a second
 def spoken_intervals(subtitles: Path) -> list[tuple[float, float]]:
     """One ``(start, estimated end)`` per cue that has spoken words, in time order; a line
     doesn't run past its cue's end (the next cue's start)."""
-    events: dict[int, tuple[float, float, int]] = {}
-    for cue in load_subtitle_file(subtitles):  # sound cues and labels already removed
-        start, end, chars = events.get(cue.index, (cue.start_s, cue.end_s, 0))
-        events[cue.index] = (start, end, chars + len(cue.text))
     out = []
-    for start, end, chars in sorted(events.values()):
-        estimate = start + LEAD_S + chars / CHARS_PER_S
+    for start, end, words in spoken_events(load_subtitle_file(subtitles)):
+        estimate = start + LEAD_S + len(words) / CHARS_PER_S
         out.append((start, min(estimate, end) if end > start + LEAD_S else estimate))
     return out
 

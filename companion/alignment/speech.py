@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from companion.alignment.subtitles import Cue
 from companion.bootstrap import timings_dir
 from companion.errors import CompanionError
 
@@ -58,6 +59,16 @@ class SpeechPattern:
             "runtime_s": self.runtime_s,
             "cues": [[round(a, 3), round(b, 3)] for a, b in self.cues],
         }
+
+
+def spoken_events(cues: list[Cue]) -> list[tuple[float, float, str]]:
+    """``(start, end, words)`` of each subtitle event with spoken words, in time order: the
+    lines a dialogue dash split (one per speaker) joined again, as they share one cue."""
+    events: dict[int, tuple[float, float, str]] = {}
+    for cue in cues:
+        start, end, words = events.get(cue.index, (cue.start_s, cue.end_s, ""))
+        events[cue.index] = (start, end, f"{words} {cue.text}".strip())
+    return sorted(events.values())
 
 
 def pattern_path(film_id: str) -> Path:

@@ -100,18 +100,19 @@ def measure_copy(
         method: Method = "subtitle-stream"
         read = f"{fit.considered} cue times of subtitle stream {stream.ordinal} ({stream.codec})"
     else:
+        # imported here: voice raises this module's SyncError, so it imports this module
         from companion.alignment.voice import measure_audio
 
         token.check()
-        fit, read = measure_audio(info, reference, progress=progress, cancel=token)
-        method = "audio"
+        heard = measure_audio(info, reference, progress=progress, cancel=token)
+        fit, read, method = heard.fit, heard.read, "audio"
     end_ref = max(reference.runtime_s, (info.duration_s - fit.offset_s) / fit.speed)
     release = release_map(fit, reference, end_ref)
     progress(1.0, "measured")
     return Measurement(
         release,
         method,
-        _confidence(fit),
+        heard.confidence if method == "audio" else _confidence(fit),
         time.monotonic() - began,
         describe(release, "Your copy"),
         read,

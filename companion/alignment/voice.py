@@ -1,0 +1,232 @@
+"""Measure a copy from its dialogue: voice activity in a few windows of its sound.
+
+A rip is 20–40 GB and decoding a whole film's sound takes minutes, but a few windows spread
+over the film (ffmpeg input seeks read only those) already pin the clock: webrtcvad marks the
+10 ms frames where someone speaks (as ffsubsync does), the windows are laid on the copy's clock
+and cross-correlated (numpy FFT) with the reference speech pattern rendered at each standard
+speed. The right speed lines all windows up at one offset; each window's own peak then says
+whether the copy's offset jumps between two windows, and only there is more read, halving the
+stretch until the jump is cornered. The onsets of speech in everything read are finally fitted
+to the reference cue starts (:func:`fit_starts`), which refines speed and offsets and places
+the jump.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+
+import numpy as np
+import webrtcvad
+
+from companion.alignment.clockfit import MAX_OFFSET_S, STANDARD_SPEEDS, Fit, fit_starts
+from companion.alignment.speech import SpeechPattern
+from companion.alignment.sync import SyncError
+from companion.jobs import CancelToken, Progress
+from companion.media.pcm import RATE, read_pcm
+from companion.media.probe import MediaInfo
+from companion.timing.timecode import format_time
+
+FRAME_HZ = 100  # webrtcvad frames of 10 ms
+WINDOW_S = 150.0
+WINDOWS = 6
+VAD_MODE = 3  # the strictest: music and noise are seldom taken for speech
+ONSET_QUIET_FRAMES = 20  # speech starts after at least 0.2 s without
+SILENT_PEAK = 64  # int16: nothing louder than this anywhere read is silence
+MIN_SPEECH_SHARE = 0.02
+MIN_PROMINENCE = 8.0  # a window's correlation peak over chance; another film's: about 4–5
+AGREE_S = 1.0  # windows whose offsets differ by less are one stretch of the copy
+
+
+@dataclass(frozen=True)
+class Window:
+    start_s: float
+    speech: np.ndarray  # bool per 10 ms frame
+    offset_s: float = 0.0
+    prominence: float = 0.0
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + len(self.speech) / FRAME_HZ
+
+    @property
+    def strong(self) -> bool:
+        return self.prominence >= MIN_PROMINENCE
+
+
+@dataclass(frozen=True)
+class AudioFit:
+    fit: Fit
+    read: str
+    confidence: float
+
+
+def voice_activity(samples: np.ndarray, mode: int = VAD_MODE) -> np.ndarray:
+    """Speech (True) per 10 ms frame of 16 kHz int16 samples."""
+    vad = webrtcvad.Vad(mode)
+    step = RATE // FRAME_HZ
+    data = samples.astype(np.int16).tobytes()
+    frames = len(samples) // step
+    width = 2 * step
+    return np.fromiter(
+        (vad.is_speech(data[i * width : (i + 1) * width], RATE) for i in range(frames)),
+        dtype=bool,
+        count=frames,
+    )
+
+
+def onsets(window: Window) -> np.ndarray:
+    """Copy times where speech starts after a quiet stretch."""
+    speech = window.speech
+    quiet_before = np.convolve(~speech, np.ones(ONSET_QUIET_FRAMES, dtype=int), mode="full")
+    starts = np.flatnonzero(speech[1:] & (quiet_before[: len(speech) - 1] == ONSET_QUIET_FRAMES))
+    return window.start_s + (starts + 1) / FRAME_HZ
+
+
+class _Correlator:
+    """Cross-correlation of windows of a copy's voice activity with the reference pattern."""
+
+    def __init__(self, reference: SpeechPattern, duration_s: float) -> None:
+        self.reference = reference
+        self.max_lag = int(MAX_OFFSET_S * FRAME_HZ)
+        self.length = int(np.ceil(duration_s * FRAME_HZ)) + 1
+        self.size = 1 << int(np.ceil(np.log2(self.length + self.max_lag + 1)))
+        self._spectra: dict[float, np.ndarray] = {}
+
+    def _reference(self, speed: float) -> np.ndarray:
+        if speed not in self._spectra:
+            pattern = self.reference.activity(FRAME_HZ, speed, self.length).astype(np.float64)
+            self._spectra[speed] = np.conj(np.fft.rfft(pattern - pattern.mean(), self.size))
+        return self._spectra[speed]
+
+    def scores(self, windows: list[Window], speed: float, mean: float) -> np.ndarray:
+        """Correlation at each lag −max_lag..max_lag (frames), windows weighted alike."""
+        copy = np.zeros(self.length, dtype=np.float64)
+        for w in windows:
+            a = round(w.start_s * FRAME_HZ)
+            part = w.speech[: max(0, self.length - a)].astype(np.float64) - mean
+            copy[a : a + len(part)] = part
+        full = np.fft.irfft(np.fft.rfft(copy, self.size) * self._reference(speed), self.size)
+        return np.concatenate([full[-self.max_lag :], full[: self.max_lag + 1]])
+
+    def peak(self, windows: list[Window], speed: float, mean: float) -> tuple[float, float]:
+        """``(offset_s, prominence)`` of the best lag."""
+        scores = self.scores(windows, speed, mean)
+        at = int(np.argmax(scores))
+        median = float(np.median(scores))
+        spread = 1.4826 * float(np.median(np.abs(scores - median))) or 1.0
+        return (at - self.max_lag) / FRAME_HZ, (float(scores[at]) - median) / spread
+
+
+def measure_audio(
+    info: MediaInfo, reference: SpeechPattern, *, progress: Progress, cancel: CancelToken
+) -> AudioFit:
+    """The copy's clock from its first audio track; :class:`SyncError` if it can't tell."""
+    if not info.audio:
+        raise SyncError(f"{info.path}: no sound and no subtitles that fit to measure it by")
+    duration = info.duration_s
+    count = max(1, min(WINDOWS, int(duration // WINDOW_S)))
+    length = min(WINDOW_S, duration)
+    span = max(duration - length, 0.0)
+    starts = [span * k / (count - 1) for k in range(count)] if count > 1 else [0.0]
+    reader = _Reader(info, progress, cancel, duration)
+    windows = [reader.read(start, length) for start in starts]
+    reader.check_heard(windows)
+    mean = float(np.mean(np.concatenate([w.speech for w in windows])))
+    correlator = _Correlator(reference, duration)
+    progress(0.6, "matching the dialogue with the film's")
+    best = max(STANDARD_SPEEDS, key=lambda s: correlator.peak(windows, s, mean)[1])
+    _, prominence = correlator.peak(windows, best, mean)
+    windows = [_placed(w, correlator, best, mean) for w in windows]
+    strong = [w for w in windows if w.strong]
+    if prominence < MIN_PROMINENCE or len(strong) < max(1, (len(windows) + 1) // 2):
+        raise SyncError(
+            f"{info.path}: its dialogue doesn't match this film's (another film, or no"
+            " dialogue in its first audio track?)"
+        )
+    windows += _corner_jumps(strong, reader, correlator, best, mean)
+    cancel.check()
+    progress(0.9, "fitting the speech onsets to the film's cues")
+    offsets = _stretch_offsets(sorted((w for w in windows if w.strong), key=lambda w: w.start_s))
+    times = np.concatenate([onsets(w) for w in windows])
+    fit = max(  # a short stretch can't tell 1.0 from 1.001 by correlation; the onsets can
+        (
+            fit_starts(times, reference, speeds=(s,), candidates=offsets, tolerance_s=0.3)
+            for s in STANDARD_SPEEDS
+            if abs(s / best - 1.0) < 0.002
+        ),
+        key=lambda f: f.matched,
+    )
+    agree = sum(any(abs(w.offset_s - o) < AGREE_S for o in offsets) for w in windows if w.strong)
+    confidence = (agree / len(windows)) * float(1.0 - np.exp(-prominence / 10.0))
+    read = f"{reader.seconds / 60:.0f} min of audio in {len(windows)} windows"
+    return AudioFit(replace(fit, prominence=prominence), read, confidence)
+
+
+def _placed(window: Window, correlator: _Correlator, speed: float, mean: float) -> Window:
+    offset, prominence = correlator.peak([window], speed, mean)
+    return replace(window, offset_s=offset, prominence=prominence)
+
+
+def _stretch_offsets(windows: list[Window]) -> list[float]:
+    """One offset per run of windows that agree, in copy order."""
+    out: list[float] = []
+    for w in windows:
+        if not out or abs(w.offset_s - out[-1]) >= AGREE_S:
+            out.append(w.offset_s)
+    return out
+
+
+def _corner_jumps(
+    strong: list[Window], reader: _Reader, correlator: _Correlator, speed: float, mean: float
+) -> list[Window]:
+    """Read where two neighbouring windows disagree, halving the stretch between them until it
+    is one window long, then read that stretch whole: the onsets there place the jump."""
+    added: list[Window] = []
+    ordered = sorted(strong, key=lambda w: w.start_s)
+    for left, right in itertools.pairwise(ordered):
+        if abs(left.offset_s - right.offset_s) < AGREE_S:
+            continue
+        while right.start_s - left.end_s > WINDOW_S:
+            middle = (left.end_s + right.start_s) / 2 - WINDOW_S / 2
+            probe = _placed(reader.read(middle, WINDOW_S), correlator, speed, mean)
+            added.append(probe)
+            if not probe.strong:
+                break
+            if abs(probe.offset_s - left.offset_s) < AGREE_S:
+                left = probe
+            else:
+                right = probe
+        if right.start_s > left.end_s:
+            gap = right.start_s - left.end_s
+            added.append(_placed(reader.read(left.end_s, gap), correlator, speed, mean))
+    return added
+
+
+class _Reader:
+    """Reads windows of the first audio track, saying in the progress what it reads."""
+
+    def __init__(
+        self, info: MediaInfo, progress: Progress, cancel: CancelToken, duration: float
+    ) -> None:
+        self.info, self.progress, self.cancel, self.duration = info, progress, cancel, duration
+        self.seconds = 0.0
+        self.peak = 0
+
+    def read(self, start_s: float, length_s: float) -> Window:
+        self.cancel.check()
+        start_s = max(0.0, start_s)
+        span = "–".join(format_time(t, millis=False) for t in (start_s, start_s + length_s))
+        self.progress(min(0.55, 0.05 + self.seconds / 2000), f"reading audio {span}")
+        samples = read_pcm(self.info.path, start_s=start_s, duration_s=length_s)
+        self.seconds += len(samples) / RATE
+        if len(samples):
+            self.peak = max(self.peak, int(np.max(np.abs(samples.astype(np.int32)))))
+        return Window(start_s, voice_activity(samples))
+
+    def check_heard(self, windows: list[Window]) -> None:
+        if self.peak < SILENT_PEAK:
+            raise SyncError(f"{self.info.path}: its sound is silent; nothing to measure")
+        share = float(np.mean(np.concatenate([w.speech for w in windows])))
+        if share < MIN_SPEECH_SHARE:
+            raise SyncError(f"{self.info.path}: no dialogue heard in its sound")
