@@ -189,7 +189,7 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
 
 def _migrate_copies(db: sqlite_utils.Database) -> None:
     """Copies of a film the user has opened, by content fingerprint, with their release map."""
-    db["copies"].create(
+    db.table("copies").create(
         {
             "film_id": str,
             "fingerprint": str,
@@ -440,7 +440,7 @@ class Store:
     def remember_copy(self, copy: StoredCopy) -> None:
         """Store ``copy``'s map, replacing what was known of the same content."""
         with self.transaction():
-            self.db["copies"].upsert(
+            self.db.table("copies").upsert(
                 {
                     "film_id": copy.film_id,
                     "fingerprint": copy.fingerprint,
