@@ -131,10 +131,14 @@ def test_a_file_that_is_not_a_video_gets_no_map(db_path: Path, clips, tmp_path: 
         check=True,
         timeout=60,
     )
-    for bad in (sound, tmp_path / "missing.mkv"):
-        done = run_companion("sync", str(bad), "--offset", "3", db=db_path)
-        assert done.returncode == 2 and done.stderr.startswith("companion: error: ")
-        assert len(done.stderr.strip().splitlines()) == 1
+    garbage = tmp_path / "garbage.mkv"
+    garbage.write_bytes(b"\x00not a video" * 1000)
+    cases = ((sound, "audio-only"), (garbage, "can't open"), (tmp_path / "no.mkv", "can't read"))
+    for bad, says in cases:
+        for args, message in (([], says), (["--offset", "3"], str(bad))):
+            done = run_companion("sync", str(bad), "--json", *args, db=db_path)
+            assert done.returncode == 2 and done.stderr.startswith("companion: error: ")
+            assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr
     located = companion_json(db_path, "locate", "--video", str(a), WAKANDA)[0]
     reference = companion_json(db_path, "locate", WAKANDA)[0]
     assert located["time_s"] == pytest.approx(reference["time_s"] + 23.7, abs=0.002)
