@@ -108,12 +108,5 @@ def set_by_hand(store: Store, film_id: str, path: Path, release: ReleaseMap) -> 
     return copy
 
 
-def copy_map(
-    store: Store, film_id: str, path: Path, progress: Progress = no_progress
-) -> StoredCopy:
-    """The copy's remembered map, measured first if this content is new to the store."""
-    return known_copy(store, film_id, path) or sync_copy(store, film_id, path, progress)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
