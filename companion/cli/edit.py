@@ -95,7 +95,7 @@ def pin(
     store = open_store(ctx)
     track = store.track(track_id)
     release = copy_release(ctx, video, track["film_id"])
-    edge = "end" if at_end else "start"
+    edge: edits.Edge = "end" if at_end else "start"
     reference = time_to_reference(release, time)
     edit = edits.set_time(store, track["id"], segment, reference, edge)
     _report_edit(edit, as_json, _report_on_copy(ctx, edit, segment, release, video))
@@ -138,7 +138,7 @@ def nudge(
     store = open_store(ctx)
     track = store.track(track_id)
     release = copy_release(ctx, video, track["film_id"])
-    edge = "end" if at_end else "start"
+    edge: edits.Edge = "end" if at_end else "start"
     if not release.is_identity:
         seg = segment_on_copy(release, store.segment(track["id"], segment))
         seconds = nudge_to_reference(release, seg.end_s if at_end else seg.start_s, seconds)
