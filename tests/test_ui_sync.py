@@ -7,6 +7,7 @@ first seconds of the copy are minutes into the commentary.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,20 @@ def test_sync_again_that_fails_keeps_the_earlier_map(qtbot, opened, store: Store
     assert "its earlier map" in window.notice.label.text()
     assert window.content.release.offset_s == 30.0
     assert copies.known_copy(store, clock.film_id, test_clip).manual
+
+
+def test_a_sync_waits_for_another_job_instead_of_cancelling_it(
+    qtbot, opened, store: Store, late_start: Path
+):
+    window, _editing, clock = opened
+    finished: list[str] = []
+    window.jobs.done.connect(lambda name, _result: finished.append(name))
+    other_may_end = threading.Event()
+    assert window.jobs.start("Listening", lambda progress, cancel: other_may_end.wait(20))
+    assert window.open_video(str(late_start))
+    qtbot.wait(300)
+    assert clock.copy is None and window.jobs.busy and finished == []
+    other_may_end.set()
+    qtbot.waitUntil(lambda: clock.copy is not None, timeout=30000)
+    assert finished == ["Listening", "Syncing your copy"]  # the other job was not cancelled
+    assert abs(window.content.release.offset_s + CUT_S) < 0.1

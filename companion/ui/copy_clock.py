@@ -59,7 +59,8 @@ class CopyClock(QObject):
         self.jobs = window_jobs(window)
         self.copy: StoredCopy | None = None
         self.video: Path | None = None
-        self._waiting: Path | None = None  # a video opened while another's sync was running
+        self._waiting: Path | None = None  # to sync once the running job ends
+        self._syncing = False  # the running job is a sync of ours
         self.jobs.done.connect(self._measured)
         self.jobs.failed.connect(self._not_measured)
         window.video_changed.connect(self.follow)
@@ -103,11 +104,17 @@ class CopyClock(QObject):
             self.sync(video)
 
     def sync(self, video: Path) -> None:
-        """Measure ``video`` on a worker thread; the result is remembered on this thread."""
+        """Measure ``video`` on a worker thread; the result is remembered on this thread.
+
+        The window runs one job at a time: while one runs, this sync waits for it to end (and a
+        sync of the video before is cancelled: its result would no longer be shown).
+        """
+        self._waiting = video
         if self.jobs.busy:
-            self._waiting = video
-            self.jobs.cancel()  # a sync of the video before; this one starts when it stops
+            if self._syncing:
+                self.jobs.cancel()
             return
+        self._waiting, self._syncing = None, True
         film_id = self.film_id
 
         def work(progress: Progress, cancel: CancelToken) -> copies.Measured:
@@ -121,36 +128,37 @@ class CopyClock(QObject):
             self.sync(self.video)
 
     def _measured(self, name: str, measured: object) -> None:
-        if name != SYNC_JOB or not isinstance(measured, copies.Measured):
-            return
-        copy = copies.remember(self.store, self.film_id, measured)
-        if measured.path == self.video:
-            self._show(copy)
-            self._say(copy.summary)
-        if not self._start_waiting():
-            self._enable()
+        if name == SYNC_JOB and isinstance(measured, copies.Measured):
+            self._syncing = False
+            copy = copies.remember(self.store, self.film_id, measured)
+            if measured.path == self.video and self._waiting is None:
+                self._show(copy)
+                self._say(copy.summary)
+        self._next()
 
     def _not_measured(self, name: str, message: str) -> None:
-        if name != SYNC_JOB or self._start_waiting():
-            return
+        if name == SYNC_JOB:
+            self._syncing = False
+            if self._waiting is None:
+                self._say_why(message)
+        self._next()
+
+    def _say_why(self, message: str) -> None:
         clock = "its earlier map" if self.copy else "the reference clock"
         if message == "cancelled":
             self._say(f"Sync cancelled; the panel stays on {clock}.")
-        else:
-            self.window.show_notice(
-                f"Couldn't place this copy on the film's clock: {message} The panel stays on "
-                f"{clock}; if your copy runs differently, use Copy ▸ Set offset by hand…"
-            )
-        self._enable()
+            return
+        self.window.show_notice(
+            f"Couldn't place this copy on the film's clock: {message} The panel stays on "
+            f"{clock}; if your copy runs differently, use Copy ▸ Set offset by hand…"
+        )
 
-    def _start_waiting(self) -> bool:
-        """Start the sync of a video opened meanwhile; True if one was waiting."""
+    def _next(self) -> None:
+        """A job ended: start the sync that was waiting for it, if its video is still open."""
         waiting, self._waiting = self._waiting, None
-        if waiting is None:
-            return False
-        if waiting == self.video:
+        if waiting is not None and waiting == self.video:
             self.sync(waiting)
-        return True
+        self._enable()
 
     # --- by hand -----------------------------------------------------------------------------
 
