@@ -335,39 +335,19 @@ def audio_lag_s(work: Path) -> float:
     click = np.zeros(3 * RATE, dtype=np.int16)
     click[RATE : RATE + 160] = 20000
     click.tofile(raw)
-    out = work / "click.mkv"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=gray:s=64x36:r=1:d=3",
-            "-f",
-            "s16le",
-            "-ar",
-            str(RATE),
-            "-ac",
-            "1",
-            "-i",
-            str(raw),
-            "-c:v",
-            "libx264",
-            "-af",
-            "aresample=48000",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "96k",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
+    out = ffmpeg(
+        work / "click.mkv",
+        *("-f", "lavfi", "-i", "color=c=gray:s=64x36:r=1:d=3"),
+        *("-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", str(raw)),
+        *("-c:v", "libx264", "-af", "aresample=48000", "-c:a", "aac", "-b:a", "96k"),
     )
     back = read_pcm(out).astype(np.float64)
     near = back[RATE // 2 : 2 * RATE]
     fit = np.correlate(near, click[RATE : RATE + 480].astype(np.float64), mode="valid")
     return float((np.argmax(fit) + RATE // 2) / RATE - 1.0)
+
+
+def ffmpeg(out: Path, *args: str) -> Path:
+    """Run ffmpeg quietly with ``args``, writing ``out``."""
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args, str(out)], check=True, timeout=600)
+    return out

@@ -33,7 +33,7 @@ STANDARD_SPEEDS: dict[float, str] = {
     PAL / FILM: "PAL speed (25 fps from 24)",
     FILM / PAL: "slowed from PAL (24 fps from 25)",
 }
-SNAP = 2e-4  # a fitted speed this close to a standard one is that one (0.02%)
+SNAP = 5e-4  # a fitted speed within 0.05% of a standard one is that one (half their spacing)
 BIN_S = 0.1
 MAX_OFFSET_S = 1200.0  # logos, recaps and cuts move a film by minutes, not by more
 SPLIT_PENALTY = 6.0  # unmatched starts it takes to justify a piece boundary
@@ -48,6 +48,7 @@ class Segment:
     first_ref_s: float
     last_ref_s: float
     matched: int
+    from_ref_s: float | None = None  # where it begins, when better known than its first match
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,10 @@ def offset_histogram(
 
 
 def _prominence(hist: np.ndarray, peak: float) -> float:
-    median = float(np.median(hist))
-    spread = 1.4826 * float(np.median(np.abs(hist - median)))
-    return (peak - median) / max(spread, 1.0)
+    """How many standard deviations of chance (Poisson: √mean) the peak stands above the mean
+    count: the true offset of a whole film's cues stands ~150 above, another film's best ~5."""
+    mean = float(np.mean(hist))
+    return (peak - mean) / max(np.sqrt(mean), 1.0)
 
 
 def _candidates(hist: np.ndarray, max_offset_s: float, minimum: float) -> list[float]:
@@ -112,18 +114,18 @@ def _nearest(sorted_values: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return np.where(left_closer, at - 1, at)
 
 
-def _assign(match: np.ndarray) -> np.ndarray:
-    """The candidate in force at each copy start (Viterbi: cost 1 per unmatched start, plus a
-    penalty per switch), given ``match[i, k]`` = start i matches under candidate k."""
-    n, k = match.shape
-    cost = np.where(match, 0.0, 1.0)
+def _assign(cost: np.ndarray) -> np.ndarray:
+    """The candidate in force at each copy start (Viterbi: ``cost[i, k]`` of start i under
+    candidate k, 0 for an exact match up to 1 for none, plus a penalty per switch)."""
+    n, k = cost.shape
     total = cost[0].copy()
     back = np.zeros((n, k), dtype=np.int64)
     for i in range(1, n):
         best = int(np.argmin(total))
         stay = total
         switch = total[best] + SPLIT_PENALTY
-        back[i] = np.where(stay <= switch, np.arange(k), best)
+        # on a tie, switch: traced back, the jump then comes as late as the evidence allows
+        back[i] = np.where(stay < switch, np.arange(k), best)
         total = np.minimum(stay, switch) + cost[i]
     path = np.empty(n, dtype=np.int64)
     path[-1] = int(np.argmin(total))
@@ -159,7 +161,7 @@ def _refine(
 
 
 def fit_starts(
-    copy_starts: Sequence[float],
+    copy_starts: Sequence[float] | np.ndarray,
     reference: SpeechPattern,
     *,
     speeds: Sequence[float] = tuple(STANDARD_SPEEDS),
@@ -185,42 +187,58 @@ def fit_starts(
         candidates = _candidates(best_hist, max_offset_s, minimum) or [
             float(np.argmax(best_hist)) * BIN_S - max_offset_s
         ]
-    offsets = np.asarray(candidates, dtype=np.float64)
-    match, nearest = _matches(copy, ref, best_speed, offsets, tolerance_s)
-    path = _assign(match)
-    runs = _runs(path)
-    run_of = np.repeat(np.arange(len(runs)), [b - a for _, a, b in runs])
-    speed, run_offsets = best_speed, offsets[[k for k, _, _ in runs]]
-    for tol in (tolerance_s, tolerance_s * 0.6):  # refit, then rematch tighter and refit
-        own = run_offsets[run_of]
-        match, nearest = _matches(copy, ref, speed, own[:, None], tol)
-        matched = match[:, 0]
-        idx = np.flatnonzero(matched)
+    speed, offsets = best_speed, np.asarray(candidates, dtype=np.float64)
+    # match and split, refit; again with the refit clock (a speed corrected by the refit moves
+    # every match); then once more with a tighter tolerance for the final figures
+    for tol in (tolerance_s, tolerance_s, tolerance_s * 0.6):
+        error, nearest = _errors(copy, ref, speed, offsets)
+        path = _assign(np.minimum(error / tol, 1.0))
+        runs = _runs(path)
+        run_of = np.repeat(np.arange(len(runs)), [b - a for _, a, b in runs])
+        rows = np.arange(len(copy))
+        pair_of = nearest[rows, path]
+        idx = _in_order(np.flatnonzero(error[rows, path] <= tol), ref[pair_of], run_of)
         if len(idx) == 0:
             break
-        pairs = ref[nearest[idx, 0]]
-        speed, run_offsets = _refine(copy[idx], pairs, run_of[idx], len(runs), speed, run_offsets)
+        run_offsets = offsets[[k for k, _, _ in runs]]
+        speed, run_offsets = _refine(
+            copy[idx], ref[pair_of[idx]], run_of[idx], len(runs), speed, run_offsets
+        )
+        offsets = np.unique(np.round(run_offsets, 3))
     segments = []
-    for r in range(len(runs)):
-        inside = idx[run_of[idx] == r]
-        refs = ref[nearest[inside, 0]] if len(inside) else np.array([np.nan])
+    for r, (_, a, b) in enumerate(runs):
+        inside = idx[(idx >= a) & (idx < b)]
+        refs = ref[pair_of[inside]] if len(inside) else np.array([np.nan])
         segments.append(
             Segment(float(run_offsets[r]), float(refs.min()), float(refs.max()), len(inside))
         )
     return Fit(speed, tuple(segments), len(idx), len(copy), prominence)
 
 
-def _matches(
-    copy: np.ndarray, ref: np.ndarray, speed: float, offsets: np.ndarray, tol: float
+def _in_order(idx: np.ndarray, refs: np.ndarray, run_of: np.ndarray) -> np.ndarray:
+    """The matched starts whose reference time comes after everything matched in the stretches
+    before theirs: a later stretch of the copy can't show an earlier part of the film than the
+    one before it (a chance match at the other offset, near the jump, is dropped)."""
+    keep, before, current, latest = [], -np.inf, -1, -np.inf
+    for i in idx:
+        if run_of[i] != current:
+            current, before = int(run_of[i]), max(before, latest)
+        if refs[i] > before:
+            keep.append(i)
+            latest = max(latest, float(refs[i]))
+    return np.array(keep, dtype=np.int64)
+
+
+def _errors(
+    copy: np.ndarray, ref: np.ndarray, speed: float, offsets: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``match[i, k]``: copy start i lands within ``tol`` of a reference start under offset k
-    (``offsets`` broadcasts against the starts: one per candidate, or one per start), and the
-    index of that nearest reference start."""
+    """``error[i, k]``: seconds from copy start i to the nearest reference start under offset
+    k (``offsets`` broadcasts against the starts: one per candidate, or one per start), and the
+    index of that reference start."""
     offsets = np.broadcast_to(offsets, (len(copy), offsets.shape[-1]))
     predicted = (copy[:, None] - offsets) / speed
     nearest = _nearest(ref, predicted.ravel()).reshape(predicted.shape)
-    error = np.abs(copy[:, None] - offsets - speed * ref[nearest])
-    return error <= tol, nearest
+    return np.abs(copy[:, None] - offsets - speed * ref[nearest]), nearest
 
 
 def _runs(path: np.ndarray) -> list[tuple[int, int, int]]:

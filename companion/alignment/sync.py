@@ -32,7 +32,7 @@ Method = Literal["subtitle-stream", "audio"]
 MIN_CUES = 50  # fewer cues than this is a forced-subtitles track (signs, foreign lines) at most
 MIN_MATCHED = 20
 MIN_SHARE = 0.3  # of a copy's cues found on the reference clock; another film's: about 0.1
-MIN_PROMINENCE = 10.0  # the offset's peak over chance; another film's: about 4
+MIN_PROMINENCE = 8.0  # the offset's peak over chance (in σ); another film's: about 5
 
 
 class SyncError(CompanionError):
@@ -188,7 +188,8 @@ def release_map(fit: Fit, reference: SpeechPattern, end_ref_s: float) -> Release
     for before, after in itertools.pairwise(segments):
         last = int(np.searchsorted(starts, before.last_ref_s))
         quiet_from = min(float(ends[min(last, len(ends) - 1)]), after.first_ref_s)
-        bounds.append(max((quiet_from + after.first_ref_s) / 2, before.last_ref_s))
+        midway = max((quiet_from + after.first_ref_s) / 2, before.last_ref_s)
+        bounds.append(midway if after.from_ref_s is None else after.from_ref_s)
     pieces: list[Piece] = []
     for i, segment in enumerate(segments[1:]):
         lo = max(bounds[i], pieces[-1].to_s if pieces else -np.inf)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import webrtcvad
 
-from companion.alignment.clockfit import MAX_OFFSET_S, STANDARD_SPEEDS, Fit, fit_starts
+from companion.alignment.clockfit import MAX_OFFSET_S, STANDARD_SPEEDS, Fit, Segment, fit_starts
 from companion.alignment.speech import SpeechPattern
 from companion.alignment.sync import SyncError
 from companion.jobs import CancelToken, Progress
@@ -34,7 +34,7 @@ VAD_MODE = 3  # the strictest: music and noise are seldom taken for speech
 ONSET_QUIET_FRAMES = 20  # speech starts after at least 0.2 s without
 SILENT_PEAK = 64  # int16: nothing louder than this anywhere read is silence
 MIN_SPEECH_SHARE = 0.02
-MIN_PROMINENCE = 8.0  # a window's correlation peak over chance; another film's: about 4–5
+MIN_PROMINENCE = 7.0  # a window's sharpened correlation peak in σ; another film's: about 5
 AGREE_S = 1.0  # windows whose offsets differ by less are one stretch of the copy
 
 
@@ -90,12 +90,14 @@ class _Correlator:
         self.reference = reference
         self.max_lag = int(MAX_OFFSET_S * FRAME_HZ)
         self.length = int(np.ceil(duration_s * FRAME_HZ)) + 1
-        self.size = 1 << int(np.ceil(np.log2(self.length + self.max_lag + 1)))
+        longest = int(np.ceil(reference.runtime_s * max(STANDARD_SPEEDS) * FRAME_HZ)) + 1
+        # no lag wraps around: the FFT is longer than either train plus the largest lag
+        self.size = 1 << int(np.ceil(np.log2(max(self.length, longest) + self.max_lag + 1)))
         self._spectra: dict[float, np.ndarray] = {}
 
     def _reference(self, speed: float) -> np.ndarray:
         if speed not in self._spectra:
-            pattern = self.reference.activity(FRAME_HZ, speed, self.length).astype(np.float64)
+            pattern = self.reference.activity(FRAME_HZ, speed).astype(np.float64)
             self._spectra[speed] = np.conj(np.fft.rfft(pattern - pattern.mean(), self.size))
         return self._spectra[speed]
 
@@ -111,11 +113,17 @@ class _Correlator:
 
     def peak(self, windows: list[Window], speed: float, mean: float) -> tuple[float, float]:
         """``(offset_s, prominence)`` of the best lag."""
-        scores = self.scores(windows, speed, mean)
+        scores = _sharpened(self.scores(windows, speed, mean))
         at = int(np.argmax(scores))
-        median = float(np.median(scores))
-        spread = 1.4826 * float(np.median(np.abs(scores - median))) or 1.0
-        return (at - self.max_lag) / FRAME_HZ, (float(scores[at]) - median) / spread
+        return (at - self.max_lag) / FRAME_HZ, float(scores[at]) / (float(np.std(scores)) or 1.0)
+
+
+def _sharpened(scores: np.ndarray, width_s: float = 5.0) -> np.ndarray:
+    """The correlation less its moving average: dialogue that is merely dense somewhere makes
+    broad swells at many lags; only the true lag lines up line for line, a narrow peak."""
+    n = int(width_s * FRAME_HZ) | 1
+    sums = np.cumsum(np.concatenate([[0.0], np.pad(scores, n // 2, mode="edge")]))
+    return scores - (sums[n:] - sums[:-n]) / n
 
 
 def measure_audio(
@@ -124,7 +132,9 @@ def measure_audio(
     """The copy's clock from its first audio track; :class:`SyncError` if it can't tell."""
     if not info.audio:
         raise SyncError(f"{info.path}: no sound and no subtitles that fit to measure it by")
-    duration = info.duration_s
+    # past the reference's length at the fastest speed and largest offset there is no film to
+    # hear (and a container's bogus length must not size the correlation)
+    duration = min(info.duration_s, reference.runtime_s * max(STANDARD_SPEEDS) + MAX_OFFSET_S)
     count = max(1, min(WINDOWS, int(duration // WINDOW_S)))
     length = min(WINDOW_S, duration)
     span = max(duration - length, 0.0)
@@ -151,16 +161,76 @@ def measure_audio(
     times = np.concatenate([onsets(w) for w in windows])
     fit = max(  # a short stretch can't tell 1.0 from 1.001 by correlation; the onsets can
         (
-            fit_starts(times, reference, speeds=(s,), candidates=offsets, tolerance_s=0.3)
+            fit_starts(times, reference, speeds=(s,), candidates=offsets, tolerance_s=0.2)
             for s in STANDARD_SPEEDS
             if abs(s / best - 1.0) < 0.002
         ),
         key=lambda f: f.matched,
     )
+    fit = replace(fit, segments=_placed_jumps(fit, windows, reference, mean))
     agree = sum(any(abs(w.offset_s - o) < AGREE_S for o in offsets) for w in windows if w.strong)
     confidence = (agree / len(windows)) * float(1.0 - np.exp(-prominence / 10.0))
     read = f"{reader.seconds / 60:.0f} min of audio in {len(windows)} windows"
     return AudioFit(replace(fit, prominence=prominence), read, confidence)
+
+
+def _placed_jumps(
+    fit: Fit, windows: list[Window], reference: SpeechPattern, mean: float
+) -> tuple[Segment, ...]:
+    """Each jump placed by the voice activity itself rather than by the onsets either side.
+
+    Onsets in an added scene match the film's cues at either offset by chance now and then,
+    which drags the jump. So every reference time ``b`` between the two stretches' matched
+    cues is tried as the jump: the copy's activity before ``b`` (mapped with the first
+    offset) and after it (the second) is scored against the reference, and the middle of the
+    best-scoring run of ``b`` (a silence in the film leaves several equally good) wins.
+    """
+    segments = list(fit.segments)
+    if len(segments) < 2:
+        return tuple(segments)
+    copy = np.zeros(int(max(w.end_s for w in windows) * FRAME_HZ) + 2)
+    for w in windows:
+        a = round(w.start_s * FRAME_HZ)
+        copy[a : a + len(w.speech)] = w.speech - mean
+    ref_rate = reference.activity(FRAME_HZ)
+    ref_rate = ref_rate - ref_rate.mean()
+    for k in range(1, len(segments)):
+        before, after = segments[k - 1], segments[k]
+        lo, hi = before.last_ref_s - 30.0, after.first_ref_s + 30.0
+        candidates = np.arange(lo, hi, 1.0 / FRAME_HZ)
+        gain_before = _agreement(copy, ref_rate, fit.speed, before.offset_s, lo, hi)
+        gain_after = _agreement(copy, ref_rate, fit.speed, after.offset_s, lo, hi)
+        # score(b) = agreement of the first offset on [lo, b) + of the second on [b, hi)
+        score = gain_before[: len(candidates)] + (gain_after[-1] - gain_after[: len(candidates)])
+        best = np.flatnonzero(score >= score.max() - 0.5)
+        run = _run_around(best, int(np.argmax(score)))
+        segments[k] = replace(after, from_ref_s=float(candidates[run].mean()))
+    return tuple(segments)
+
+
+def _run_around(indices: np.ndarray, at: int) -> np.ndarray:
+    """The consecutive run of ``indices`` that holds ``at``."""
+    breaks = np.flatnonzero(np.diff(indices) > 1)
+    edges = np.concatenate([[0], breaks + 1, [len(indices)]])
+    where = int(np.searchsorted(indices, at))
+    for a, b in itertools.pairwise(edges):
+        if a <= where < b:
+            return indices[a:b]
+    return np.array([at])
+
+
+def _agreement(
+    copy: np.ndarray, ref: np.ndarray, speed: float, offset: float, lo: float, hi: float
+) -> np.ndarray:
+    """Cumulative agreement of copy and reference activity from reference time ``lo`` on, a
+    value per 10 ms of reference time up to ``hi``, with the copy mapped by offset and speed."""
+    t = np.arange(lo, hi + 1.0 / FRAME_HZ, 1.0 / FRAME_HZ)
+    at_copy = np.round((offset + speed * t) * FRAME_HZ).astype(np.int64)
+    at_ref = np.round(t * FRAME_HZ).astype(np.int64)
+    inside = (at_copy >= 0) & (at_copy < len(copy)) & (at_ref >= 0) & (at_ref < len(ref))
+    agree = np.zeros(len(t))
+    agree[inside] = copy[at_copy[inside]] * ref[at_ref[inside]]
+    return np.cumsum(agree)
 
 
 def _placed(window: Window, correlator: _Correlator, speed: float, mean: float) -> Window:
