@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Companion's set-up and launcher: installs whatever is missing, then runs the app or the tests.
-#   ./run.sh app [ARGS...]    open the app on the bundled film (ARGS go to `companion`)
-#   ./run.sh test [ARGS...]   run the whole test suite headless (ARGS go to pytest)
+#   ./run.sh app [ARGS...]    install the desktop entry (menu, "Open with"), then open the app on
+#                             the bundled film (ARGS go to `companion`)
+#   ./run.sh test [ARGS...]   the checks below, then every test, headless (ARGS go to pytest)
+#   ./run.sh check            ruff check, ruff format --check and mypy: any finding fails
 # Idempotent and quiet when nothing is missing; needs root or sudo only to install system packages.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -13,6 +15,7 @@ APT_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core # Qt's xcb platform
   ffmpeg xvfb xauth                                           # tests: clips and a virtual screen
   espeak-ng                                                   # tests: speech of synthetic copies
+  desktop-file-utils                                          # the desktop entry's MIME cache
 )
 
 log() { printf 'companion setup: %s\n' "$*" >&2; }
@@ -61,6 +64,15 @@ install_python_packages() {
   fi
 }
 
+# Lint, formatting and types: CI fails on any finding (each tool lists what it found).
+run_checks() {
+  local failed=()
+  .venv/bin/ruff check --quiet . || failed+=("ruff check")
+  .venv/bin/ruff format --check --quiet . || failed+=("ruff format --check")
+  .venv/bin/mypy --no-error-summary || failed+=(mypy)
+  ((${#failed[@]} == 0)) || { printf 'companion check: %s failed\n' "${failed[@]}" >&2; exit 1; }
+}
+
 main() {
   local what=${1:-}
   shift || true
@@ -68,18 +80,24 @@ main() {
     app)
       install_system_packages
       install_python_packages
+      .venv/bin/companion install-desktop --quiet || log "the desktop entry was not installed"
       exec .venv/bin/companion "$@"
+      ;;
+    check)
+      install_python_packages
+      run_checks
       ;;
     test)
       install_system_packages
       install_python_packages
+      run_checks
       if [[ -z ${DISPLAY:-} ]] && command -v xvfb-run >/dev/null; then
         exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest "$@"
       fi
       exec .venv/bin/python -m pytest "$@"
       ;;
     *)
-      echo "usage: ./run.sh app [ARGS...] | ./run.sh test [PYTEST ARGS...]" >&2
+      echo "usage: ./run.sh app [ARGS...] | ./run.sh test [PYTEST ARGS...] | ./run.sh check" >&2
       exit 2
       ;;
   esac

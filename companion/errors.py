@@ -7,3 +7,10 @@ window. Anything else is a bug and keeps its traceback.
 
 class CompanionError(Exception):
     """A problem with the user's input or environment; ``str()`` is the message to show."""
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A user's value quoted for a message, cut short when long: a message never grows with
+    (or fails on) what was typed."""
+    quoted = repr(str(value))
+    return quoted if len(quoted) <= limit else quoted[: limit - 4] + "…" + quoted[-1]

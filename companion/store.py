@@ -11,18 +11,18 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import sqlite_utils
 from platformdirs import user_data_dir
 
-from companion.errors import CompanionError
+from companion.errors import CompanionError, shown
 from companion.model import Anchor, Note, Segment, Source, Span
 from companion.timing.releases import ReleaseMap
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # The columns of a segment that timing (estimates, alignment, edits) may change.
 TIMING_COLUMNS = (
     "start_s",
@@ -35,6 +35,8 @@ TIMING_COLUMNS = (
     "end_pinned",
 )
 DB_ENV = "COMPANION_DB"
+MAX_SEARCH_RESULTS = 10_000
+_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class StoreError(CompanionError):
@@ -79,10 +81,10 @@ def default_db_path() -> Path:
 
 
 def _create_v1(db: sqlite_utils.Database) -> None:
-    db["films"].create(
+    db.table("films").create(
         {"id": str, "title": str, "year": int, "runtime_s": float, "metadata": str}, pk="id"
     )
-    db["tracks"].create(
+    db.table("tracks").create(
         {
             "id": str,
             "film_id": str,
@@ -97,7 +99,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("film_id", "films", "id")],
     )
-    db["segments"].create(
+    db.table("segments").create(
         {
             "track_id": str,
             "n": int,
@@ -115,7 +117,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk=("track_id", "n"),
         foreign_keys=[("track_id", "tracks", "id")],
     )
-    db["anchors"].create(
+    db.table("anchors").create(
         {
             "id": int,
             "track_id": str,
@@ -127,17 +129,17 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("track_id", "tracks", "id")],
     )
-    db["anchors"].create_index(["track_id", "word_index"])
-    db["segments"].enable_fts(["text"], create_triggers=True, tokenize="porter")
+    db.table("anchors").create_index(["track_id", "word_index"])
+    db.table("segments").enable_fts(["text"], create_triggers=True, tokenize="porter")
 
 
 def _migrate_v2(db: sqlite_utils.Database) -> None:
     """v2: pins and machine times on segments, OCR fixes on tracks, notes, the edit history."""
-    db["tracks"].add_column("ocr_table", str, not_null_default="[]")
+    db.table("tracks").add_column("ocr_table", str, not_null_default="[]")
     for column in ("start_pinned", "end_pinned"):
-        db["segments"].add_column(column, int, not_null_default=0)
+        db.table("segments").add_column(column, int, not_null_default=0)
     for column in ("auto_start_s", "auto_end_s"):
-        db["segments"].add_column(column, float)
+        db.table("segments").add_column(column, float)
     db.execute("UPDATE segments SET auto_start_s = start_s, auto_end_s = end_s")
     # Re-index a segment's text only when the text changes: every timing edit rewrites many
     # segments' times, and a full FTS delete + insert per row made an edit cost ~30 ms more.
@@ -148,7 +150,7 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
         "VALUES ('delete', old.rowid, old.text); "
         "INSERT INTO segments_fts (rowid, text) VALUES (new.rowid, new.text); END"
     )
-    db["notes"].create(
+    db.table("notes").create(
         {
             "id": str,
             "film_id": str,
@@ -168,11 +170,11 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("film_id", "films", "id")],
     )
-    db["notes"].create_index(["film_id", "start_s"])
-    db["notes"].enable_fts(
+    db.table("notes").create_index(["film_id", "start_s"])
+    db.table("notes").enable_fts(
         ["title", "body", "claim", "truth"], create_triggers=True, tokenize="porter"
     )
-    db["edits"].create(
+    db.table("edits").create(
         {
             "id": int,
             "track_id": str,
@@ -185,6 +187,12 @@ def _migrate_v2(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("track_id", "tracks", "id")],
     )
+
+
+def _migrate_v3(db: sqlite_utils.Database) -> None:
+    """v3: an index on the history, so an edit (which drops the undone edits) and an undo
+    (which finds the last done one) don't scan every payload of a long history."""
+    db.execute("CREATE INDEX IF NOT EXISTS edits_track_state ON edits (track_id, state, id)")
 
 
 def _migrate_copies(db: sqlite_utils.Database) -> None:
@@ -209,6 +217,7 @@ def _migrate_copies(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_v1,
     _migrate_v2,
+    _migrate_v3,
     _migrate_copies,
 ]
 
@@ -216,30 +225,58 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
 class Store:
     """An open companion database. Use one per thread; close it when done."""
 
-    def __init__(self, path: Path | str, *, readonly_ok: bool = False) -> None:
+    def __init__(self, path: Path | str) -> None:
+        """Open (creating and migrating when needed) the database at ``path``.
+
+        A file this process can't write, or that is marked read-only (honoured for root too),
+        is opened read-only: everything that reads works, and every write says it's read-only.
+        """
         self.path = Path(path)
         if not self.path.parent.is_dir():
             raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
         existed = self.path.exists()
-        if existed and not os.access(self.path, os.W_OK) and not readonly_ok:
-            raise StoreError(f"{self.path}: database file is read-only")
+        self.readonly = existed and (
+            not os.access(self.path, os.W_OK) or not self.path.stat().st_mode & 0o222
+        )
         try:
-            conn = sqlite3.connect(str(self.path), timeout=5.0)
-            self.db = sqlite_utils.Database(conn)
-            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db = self._connect()
             version = self._version() if existed else 0
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable companion database ({exc})") from None
+            if _primary(exc) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, None):
+                raise StoreError(f"{self.path}: not a usable companion database ({exc})") from None
+            raise self._problem(exc, "nothing was changed") from None
         if version > SCHEMA_VERSION:
             self.db.close()
             raise StoreError(
                 f"{self.path}: database is from a newer Companion (schema {version}, "
                 f"this version reads up to {SCHEMA_VERSION}); upgrade Companion"
             )
+        if self.readonly and version < SCHEMA_VERSION:
+            self.db.close()
+            raise StoreError(
+                f"{self.path}: database file is read-only and needs upgrading to schema "
+                f"{SCHEMA_VERSION}; make it writable once"
+            )
         if version < SCHEMA_VERSION:
-            self._migrate(version)
-        elif not readonly_ok:
+            self._migrate()
+        elif not self.readonly:
             self._enable_wal()
+
+    def _connect(self) -> sqlite_utils.Database:
+        """A connection; read-only ones fall back to ``immutable`` when SQLite can't create the
+        WAL index beside a read-only file (nothing can change it under us then anyway)."""
+        if not self.readonly:
+            conn = sqlite3.connect(str(self.path), timeout=5.0)
+        else:
+            uri = self.path.resolve().as_uri()
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5.0)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                conn.close()
+                conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=5.0)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return sqlite_utils.Database(conn)
 
     def _version(self) -> int:
         tables = set(self.db.table_names())
@@ -248,7 +285,15 @@ class Store:
         if "meta" not in tables:
             raise StoreError(f"{self.path}: not a companion database (no meta table)")
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        if row is None:
+            return 0
+        try:
+            return int(row[0])
+        except (TypeError, ValueError):
+            raise StoreError(
+                f"{self.path}: not a usable companion database (schema version "
+                f"{shown(row[0])} is not a number)"
+            ) from None
 
     def _enable_wal(self) -> None:
         try:
@@ -256,21 +301,30 @@ class Store:
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: cannot open for writing ({exc})") from None
 
-    def _migrate(self, version: int) -> None:
+    def _migrate(self) -> None:
+        """Bring the schema up to date. The version is read again inside the write transaction:
+        two first runs at once both see an empty file, and only the first may build it."""
         self._enable_wal()
         try:
             with self.transaction():
+                version = self._version()
                 if version == 0:
-                    self.db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+                    self.db.table("meta").create(
+                        {"key": str, "value": str}, pk="key", if_not_exists=True
+                    )
                 for step in MIGRATIONS[version:]:
                     step(self.db)
-                self.db["meta"].upsert(
+                self.db.table("meta").upsert(
                     {"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key"
                 )
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path}: migration to schema {SCHEMA_VERSION} failed ({exc})"
             ) from None
+
+    def files(self) -> list[Path]:
+        """The database file and the files SQLite keeps beside it (nothing may write over them)."""
+        return [self.path, *(self.path.with_name(self.path.name + x) for x in _SIDE_FILES)]
 
     def close(self) -> None:
         self.db.close()
@@ -283,28 +337,45 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """All-or-nothing block; takes the write lock up front so a second writer waits or fails."""
+        """All-or-nothing block; takes the write lock up front so a second writer waits or fails.
+
+        A failure of the disk (full, I/O error) or of the file, in the block or at COMMIT, rolls
+        everything back and says so as a :class:`StoreError`: nothing was changed.
+        """
         conn = self.db.conn
         if conn.in_transaction:
             with self.db.atomic():
                 yield self.db
             return
+        if self.readonly:
+            raise StoreError(
+                f"{self.path}: the database file is read-only (it can be read, not changed)"
+            )
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreBusy(
-                    f"{self.path}: the database is busy (another Companion is writing); "
-                    "try again in a moment"
-                ) from None
-            raise StoreError(f"{self.path}: {exc}") from None
+        except sqlite3.Error as exc:
+            raise self._problem(exc, "nothing was changed") from None
         try:
             yield self.db
-        except BaseException:
+            conn.execute("COMMIT")
+        except BaseException as exc:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error) and _ENVIRONMENT.get(_primary(exc)):
+                raise self._problem(exc, "nothing was changed") from None
             raise
-        conn.execute("COMMIT")
+
+    def _problem(self, exc: sqlite3.Error, outcome: str) -> StoreError:
+        """The error to show for SQLite's ``exc``: busy, the disk, or the file itself."""
+        code = _primary(exc)
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return StoreBusy(
+                f"{self.path}: the database is busy (another Companion is writing); "
+                f"{outcome}; try again in a moment"
+            )
+        problem = _ENVIRONMENT.get(code, str(exc))
+        return StoreError(f"{self.path}: {problem}; {outcome}")
 
     # films and tracks -------------------------------------------------------------------
 
@@ -335,7 +406,7 @@ class Store:
                 raise StoreError(f"{self.path}: the film has no commentary track")
             return tracks[0]
         try:
-            return self.db["tracks"].get(track_id)
+            return self.db.table("tracks").get(track_id)
         except sqlite_utils.db.NotFoundError:
             raise StoreError(f"no commentary track {track_id!r}") from None
 
@@ -395,7 +466,7 @@ class Store:
         """Drop every anchor of the track and store these instead (a re-align never merges)."""
         with self.transaction():
             self.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
-            self.db["anchors"].insert_all(
+            self.db.table("anchors").insert_all(
                 {
                     "track_id": track_id,
                     "word_index": a.word_index,
@@ -474,6 +545,8 @@ class Store:
         'AND' typed by a user are searched for as text instead of parsed as syntax. The last
         word also matches as a prefix, so results come while the user is still typing.
         """
+        if not 1 <= limit <= MAX_SEARCH_RESULTS:
+            raise StoreError(f"a search shows 1 to {MAX_SEARCH_RESULTS} results, not {limit}")
         match = fts_query(query)
         if not match:
             return []
@@ -499,6 +572,27 @@ class Store:
             for note_id, title, snip, start, rank in notes
         ]
         return sorted(hits, key=lambda h: h.rank)[:limit]
+
+
+# SQLite's failures that come from the disk or the file, not from Companion, as users read them.
+_ENVIRONMENT = {
+    sqlite3.SQLITE_FULL: "the disk is full (or the database reached its size limit)",
+    sqlite3.SQLITE_IOERR: "the disk could not be read or written (I/O error)",
+    sqlite3.SQLITE_READONLY: "the database file is read-only",
+    sqlite3.SQLITE_CANTOPEN: "the database or its folder cannot be written",
+    sqlite3.SQLITE_PERM: "permission denied",
+    sqlite3.SQLITE_CORRUPT: "the database file is damaged",
+    sqlite3.SQLITE_NOTADB: "the file is not a database",
+    sqlite3.SQLITE_NOMEM: "out of memory",
+    sqlite3.SQLITE_BUSY: "the database is busy",
+    sqlite3.SQLITE_LOCKED: "the database is busy",
+}
+
+
+def _primary(exc: sqlite3.Error) -> int | None:
+    """SQLite's primary result code of ``exc`` (extended codes keep it in the low byte)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
 
 
 def fts_query(text: str) -> str:

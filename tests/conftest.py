@@ -1,4 +1,7 @@
-"""Shared fixtures: where the real data lives, a real store built from the bundled film, the CLI."""
+"""Shared fixtures: where the real data lives, a real store built from the bundled film, the CLI.
+
+Tiers (markers): ``-m "not slow and not vlc and not x11"`` is the fast one (no libVLC, no X).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +25,12 @@ SHARED = REPO.parent / "shared"
 SUBTITLES = SHARED / "data" / "age_of_ultron.en.srt"
 FACTS = SHARED / "reference" / "age-of-ultron-facts.md"
 TRANSCRIPT = REPO / "resources" / "age_of_ultron" / "commentary.txt"
+SHARED_ABSENT = (
+    f"{SHARED} is absent: this test reads the third-party data (the film's subtitles, articles) "
+    "kept beside the repository, never in it"
+)
+# for tests that read SHARED's files without the ``shared`` fixture (e.g. hypothesis tests)
+needs_shared = pytest.mark.skipif(not SUBTITLES.is_file(), reason=SHARED_ABSENT)
 
 
 class ManualClock:
@@ -40,13 +50,13 @@ class ManualClock:
 def shared() -> Path:
     """The read-only project data beside the clone (third-party: never copied into the repo)."""
     if not SUBTITLES.is_file():
-        pytest.fail(f"{SUBTITLES} is missing: the tests need ../shared beside the repository")
+        pytest.skip(SHARED_ABSENT)
     return SHARED
 
 
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
-    """A store built once from the bundled film pack, copied by the ``store`` fixture."""
+    """A store built once from the bundled film pack: copy it (``db_path``), never change it."""
     from companion.bootstrap import ensure_loaded
     from companion.store import Store
 
@@ -73,10 +83,37 @@ def store(db_path: Path):
         yield opened
 
 
-def run_companion(
+@dataclass(frozen=True)
+class Ran:
+    """What a command did, as :class:`subprocess.CompletedProcess` reports it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_companion(*args: str, db: Path | None = None, env: dict | None = None) -> Ran:
+    """Run a ``companion`` command in this process (click's runner): the same parsing, output,
+    errors and exit code as the real command, without starting Python for each call."""
+    from click.testing import CliRunner
+
+    from companion.cli import main
+
+    command = ["--db", str(db)] if db is not None else []
+    result = CliRunner().invoke(
+        main,
+        [*command, *args],
+        env={"COMPANION_DB": None, **(env or {})},
+        prog_name="companion",
+        catch_exceptions=False,
+    )
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def run_companion_process(
     *args: str, db: Path | None = None, env: dict | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess:
-    """Run the real CLI in a subprocess, as a user would."""
+    """Run the real CLI in a subprocess, as a user would (end-to-end tests: entry point, exit)."""
     full_env = {k: v for k, v in os.environ.items() if k != "COMPANION_DB"} | (env or {})
     command = [sys.executable, "-m", "companion"]
     if db is not None:
@@ -97,3 +134,18 @@ def test_clip(tmp_path_factory):
     from clip import make_clip
 
     return make_clip(tmp_path_factory.mktemp("clip") / "clip.mkv")
+
+
+# ==== Bad input and bad conditions (issue 13) =================================================
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real 4 MB filesystem (tmpfs; needs root), unmounted afterwards."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)])
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)

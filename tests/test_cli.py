@@ -1,4 +1,4 @@
-"""The CLI end to end, through a subprocess, on temporary databases."""
+"""The CLI on temporary databases: in this process, and end to end through a real process."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import TRANSCRIPT, run_companion
+from conftest import TRANSCRIPT, run_companion, run_companion_process
 
 
 def test_segments_json_is_lossless(db_path: Path):
@@ -33,7 +33,7 @@ def test_segments_text_output(db_path: Path):
 
 def test_first_run_builds_the_store_at_the_given_path(tmp_path: Path):
     db = tmp_path / "fresh.db"
-    result = run_companion("at", "0:30", "--json", db=db)
+    result = run_companion_process("at", "0:30", "--json", db=db)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["segment"]["id"] == 1
     assert db.is_file()
@@ -41,7 +41,7 @@ def test_first_run_builds_the_store_at_the_given_path(tmp_path: Path):
 
 def test_db_from_environment(tmp_path: Path):
     db = tmp_path / "env.db"
-    result = run_companion("at", "60", env={"COMPANION_DB": str(db)})
+    result = run_companion_process("at", "60", env={"COMPANION_DB": str(db)})
     assert result.returncode == 0 and db.is_file()
 
 
@@ -54,7 +54,7 @@ def test_at_accepts_every_time_form(db_path: Path):
 
 
 def test_at_rejects_a_bad_time(db_path: Path):
-    result = run_companion("at", "soon", db=db_path)
+    result = run_companion_process("at", "soon", db=db_path)
     assert result.returncode == 2 and "not a time" in result.stderr
 
 

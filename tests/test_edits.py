@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion.bootstrap import ensure_loaded
 from companion.model import Anchor
 from companion.store import Store
 from companion.timing import edits
@@ -19,26 +18,16 @@ from companion.timing.retime import retime
 COLUMNS = ", ".join(("n", *edits.TIMING_COLUMNS))
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """A store built once from the bundled film; tests copy the file."""
-    path = tmp_path_factory.mktemp("template") / "companion.db"
-    with Store(path) as store:
-        ensure_loaded(store)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
-
-
-def open_copy(template, folder) -> tuple[Store, str]:
+def open_copy(source, folder) -> tuple[Store, str]:
     path = folder / "companion.db"
-    shutil.copy(template, path)
+    shutil.copy(source, path)
     store = Store(path)
     return store, store.track()["id"]
 
 
 @pytest.fixture
-def store(template, tmp_path):
-    store, track_id = open_copy(template, tmp_path)
+def store(built_db, tmp_path):
+    store, track_id = open_copy(built_db, tmp_path)
     yield store, track_id
     store.close()
 
@@ -202,8 +191,8 @@ def test_scale_between_frame_rates(store):
         edits.shift(store, track_id, -31)
 
 
-def test_undo_redo_sequence_survives_a_restart(template, tmp_path):
-    store, track_id = open_copy(template, tmp_path)
+def test_undo_redo_sequence_survives_a_restart(built_db, tmp_path):
+    store, track_id = open_copy(built_db, tmp_path)
     rng = random.Random(5)
     states = [state(store)]
     for _ in range(12):
@@ -266,14 +255,15 @@ def pin_sets(draw):
     return pins, list(zip(words, anchor_times, strict=True))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(pin_sets())
-def test_reinterpolation_properties(template, tmp_path_factory, case):
+def test_reinterpolation_properties(built_db, tmp_path_factory, case):
     """Pins exact, segments in order (so monotone between pins), a second retime changes nothing."""
     pins, anchors = case
-    store, track_id = open_copy(template, tmp_path_factory.mktemp("prop"))
+    store, track_id = open_copy(built_db, tmp_path_factory.mktemp("prop"))
     try:
         store.replace_anchors(track_id, [Anchor(w, float(t)) for w, t in anchors])
         with store.transaction():

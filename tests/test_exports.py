@@ -19,10 +19,10 @@ TIMING = "n, start_s, end_s, origin, confidence, start_pinned, end_pinned, auto_
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
+def template(built_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "companion.db"
+    shutil.copy(built_db, path)
     with Store(path) as store:
-        ensure_loaded(store)
         track_id = store.track()["id"]
         # anchors at known film times, so files carry some and segments are "anchored"
         store.replace_anchors(

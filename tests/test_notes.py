@@ -24,6 +24,7 @@ from companion.content.notes import (
 from companion.content.packs import PackError, load_pack
 from companion.content.transcript import normalise, normalised_words, phrase_words
 from companion.model import Anchor
+from companion.store import Store
 from companion.timing.retime import locate_word, retime
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,16 +45,28 @@ TRACK = "age_of_ultron/whedon"
 
 
 @pytest.fixture(scope="module")
-def cues():
+def cues(shared):
     return load_cues(SUBTITLES)
 
 
+@pytest.fixture(scope="module")
+def packed_db(built_db: Path, tmp_path_factory) -> Path:
+    """The real store with the bundled pack placed by the commentary alone, made once."""
+    path = tmp_path_factory.mktemp("packed") / "companion.db"
+    shutil.copy(built_db, path)
+    with Store(path) as store:
+        result = add_pack(store, BUNDLED)
+        assert result.warnings == ()
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
 @pytest.fixture
-def packed(store):
-    """The real store with the bundled pack placed by the commentary alone."""
-    result = add_pack(store, BUNDLED)
-    assert result.warnings == ()
-    return store
+def packed(packed_db: Path, tmp_path: Path):
+    """A fresh copy of ``packed_db`` for one test."""
+    shutil.copy(packed_db, tmp_path / "companion.db")
+    with Store(tmp_path / "companion.db") as store:
+        yield store
 
 
 def by_id(store) -> dict:
@@ -294,7 +307,7 @@ def test_cli_notes_corrections_json(db_path):
         assert note["verdict"] in ("wrong", "misleading") and note["claim"] and note["truth"]
 
 
-def test_cli_pack_check(tmp_path):
+def test_cli_pack_check(tmp_path, shared):
     ok = run_companion("pack", "check", str(BUNDLED), "--subtitles", str(SUBTITLES), "--json")
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["lines_not_in_subtitles"] == []
@@ -306,7 +319,7 @@ def test_cli_pack_check(tmp_path):
     assert f"{bad}: note 'n1', field 'sources'" in out.stderr
 
 
-def test_cli_at_the_barn_with_subtitles(db_path):
+def test_cli_at_the_barn_with_subtitles(db_path, shared):
     added = run_companion("pack", "add", str(BUNDLED), "--subtitles", str(SUBTITLES), db=db_path)
     assert added.returncode == 0, added.stderr
     out = run_companion("at", "01:10:30", "--json", db=db_path)

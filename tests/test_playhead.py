@@ -189,6 +189,7 @@ OPS = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(OPS)
 def test_never_backwards_while_playing(ops):

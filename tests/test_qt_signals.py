@@ -12,6 +12,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 EMITS = 5000
 
 SCRIPT = textwrap.dedent(
@@ -71,6 +73,7 @@ SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_many_signal_emissions_do_not_crash():
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(EMITS)],

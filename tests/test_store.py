@@ -140,18 +140,22 @@ def test_refuses_another_programs_database(tmp_path: Path):
         Store(path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
-def test_refuses_a_read_only_file(db_path: Path):
+def test_a_read_only_file_serves_reads_and_refuses_writes(db_path: Path):
+    """chmod a-w is honoured even for root (who the OS would let write)."""
     db_path.chmod(0o444)
-    with pytest.raises(StoreError, match="read-only"):
-        Store(db_path)
+    before = db_path.read_bytes()
+    with Store(db_path) as store:
+        assert store.readonly and len(store.segments(store.track()["id"])) > 100
+        with pytest.raises(StoreError, match="read-only"), store.transaction():
+            pass
+    assert db_path.read_bytes() == before
 
 
-def test_read_only_file_is_refused_even_for_root(db_path: Path, monkeypatch):
+def test_a_file_this_process_cannot_write_is_read_only(db_path: Path, monkeypatch):
     """The check does not rely on the OS refusing the write (root is never refused)."""
     monkeypatch.setattr(os, "access", lambda path, mode: False)
-    with pytest.raises(StoreError, match="read-only"):
-        Store(db_path)
+    with Store(db_path) as store, pytest.raises(StoreError, match="read-only"), store.transaction():
+        pass
 
 
 def test_refuses_a_missing_folder(tmp_path: Path):

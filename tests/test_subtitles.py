@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pysubs2
 import pytest
+from conftest import needs_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,7 @@ REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "age_of_ultron.
 
 
 @pytest.fixture(scope="module")
-def real_cues():
+def real_cues(shared):
     return load_cues(REAL)
 
 
@@ -200,12 +201,15 @@ def _check_parse(text: str) -> None:
     assert cues and all(c.text and c.end_s >= c.start_s for c in cues)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=400))
 def test_random_text_parses_or_fails_cleanly(text: str):
     _check_parse(text)
 
 
+@pytest.mark.slow
+@needs_shared
 @settings(max_examples=100, deadline=None)
 @given(st.integers(0, 6000), st.sampled_from(["srt", "vtt", "ass"]))
 def test_truncated_real_subtitles_parse_or_fail_cleanly(cut: int, fmt: str):

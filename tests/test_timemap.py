@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +47,7 @@ def _probe_positions(timemap: TimeMap) -> list[float]:
     return sorted({-100.0, 0.0, *inner, 30000.0})
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(anchors_st, pins_st())
 def test_map_is_monotone_and_pins_are_exact(anchors, pins):
@@ -67,6 +69,7 @@ def test_map_is_monotone_and_pins_are_exact(anchors, pins):
     assert all(a < b for a, b in itertools.pairwise(timemap.times))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(

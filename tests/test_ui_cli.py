@@ -58,6 +58,7 @@ def saved_settings(tmp_path: Path) -> ConfigParser:
     return parser
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["play"], []], ids=["play", "no-command"])
 def test_without_any_display_it_says_so_and_exits(db_path, tmp_path, command):
     env = base_env(tmp_path)

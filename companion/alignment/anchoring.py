@@ -1,7 +1,8 @@
 """Anchoring a stored commentary track on a film's subtitles: the ``align`` operation.
 
 Matching (:mod:`companion.alignment.align`) is pure; this is where its anchors replace the
-track's old ones and every unpinned timing and note follows, all at once or not at all.
+track's old ones and every unpinned timing and note follows, all at once or not at all, as one
+edit of the track's history (undo puts the old anchors, timings and notes back).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from companion.content.transcript import Transcript
 from companion.errors import CompanionError
 from companion.model import Anchor
 from companion.store import Store
+from companion.timing import edits
 from companion.timing.releases import IDENTITY, ReleaseMap
-from companion.timing.retime import retime
+from companion.timing.timecode import format_time
 from companion.timing.timemap import TimeMap
 
 # Subtitles of this film match well over a hundred lines spread over the whole commentary;
@@ -45,10 +47,14 @@ class AlignReport:
     offset_s: float | None
     speed: float | None
     longest_gap: tuple[float, float]
+    outside_film: int = 0  # subtitle lines timed before the film's start or after its end
+    edit_id: int | None = None  # the undoable edit; None when nothing changed
 
     def as_dict(self) -> dict:
         return {
             "cues": self.cues,
+            "outside_film": self.outside_film,
+            "edit": self.edit_id,
             "anchors": self.anchors,
             "dialogue_spans": self.dialogue_spans,
             "dialogue_spans_matched": self.dialogue_spans_matched,
@@ -68,6 +74,7 @@ def align_track(
     track_id: str,
     cues: Sequence[Cue],
     reference: Sequence[Anchor] = (),
+    label: str = "Align to subtitles",
     release: ReleaseMap = IDENTITY,
 ) -> AlignReport:
     """Anchor the track on ``cues``: replace its anchors (never merge), re-time every unpinned
@@ -75,12 +82,29 @@ def align_track(
     :class:`AlignmentRejected` when the subtitles don't fit this commentary.
 
     ``reference`` anchors (the shipped timings) are what offset and speed are measured against.
+    Subtitle lines starting outside the film can't be this release's lines: they are left out
+    (and counted), and one running past the end is cut there; when none is left inside, the
+    subtitles are refused. The align is one
+    undoable edit (its label ``label``), notes included.
     ``release`` is the map of the subtitles' release: the cues are matched on their own clock
     and what is stored (anchors, note times) is carried back through it to the reference clock.
     """
-    transcript = track_transcript(store, track_id)
-    result = align(MatchWords.from_transcript(transcript), cues)
     track = store.track(track_id)
+    runtime = store.film(track["film_id"])["runtime_s"]
+    end = release.to_copy(runtime)  # the film's end on the subtitles' clock
+    inside = [
+        replace(c, end_s=min(c.end_s, end))
+        for c in cues
+        if 0 <= release.to_reference(c.start_s) < runtime
+    ]
+    if cues and not inside:
+        raise AlignmentRejected(
+            f"every subtitle line is timed outside the film (the first at "
+            f"{format_time(min(c.start_s for c in cues))}, the film runs 00:00:00.000 to "
+            f"{format_time(runtime)}); are they for another cut, or shifted?"
+        )
+    transcript = track_transcript(store, track_id)
+    result = align(MatchWords.from_transcript(transcript), inside)
     spread = _spread(result.matches, track["word_count"])
     if len(result.matches) < MIN_MATCHES or spread < MIN_SPREAD:
         raise AlignmentRejected(
@@ -94,12 +118,16 @@ def align_track(
         for start, end in spans
     )
     offset, speed = _offset_speed(result.anchors, reference)
-    with store.transaction():
-        store.replace_anchors(
-            track_id, [replace(a, film_s=release.to_reference(a.film_s)) for a in result.anchors]
+    anchors = [
+        [a.word_index, release.to_reference(a.film_s), a.score, a.source] for a in result.anchors
+    ]
+    lines = [_on_reference(c, release) for c in inside]
+    try:
+        edit = edits.reanchor(
+            store, track_id, anchors, label, lambda: resolve_notes(store, track["film_id"], lines)
         )
-        retime(store, track_id)
-        resolve_notes(store, track["film_id"], [_on_reference(c, release) for c in cues])
+    except edits.NoChange:
+        edit = None
     return AlignReport(
         len(cues),
         len(result.matches),
@@ -108,6 +136,8 @@ def align_track(
         offset,
         speed,
         _longest_gap([m.film_s for m in result.matches]),
+        len(cues) - len(inside),
+        edit.id if edit else None,
     )
 
 

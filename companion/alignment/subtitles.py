@@ -19,12 +19,16 @@ import re
 import shutil
 import subprocess
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pysubs2
 
-from companion.errors import CompanionError
+from companion.errors import CompanionError, shown
+from companion.formats.encoding import decode_bytes
+
+Warn = Callable[[str], None]  # told of each problem that was skipped, one line each
 
 SUBTITLE_SUFFIXES = {".srt", ".vtt", ".webvtt", ".ass", ".ssa", ".sub", ".txt"}
 TEXT_SUB_CODECS = {"subrip", "srt", "ass", "ssa", "mov_text", "webvtt", "text", "microdvd"}
@@ -104,37 +108,17 @@ def cues_from_subs(subs: pysubs2.SSAFile) -> list[Cue]:
     return cues
 
 
-def decode_bytes(data: bytes) -> str:
-    """Text of a subtitle file in whatever encoding it was saved in.
+def parse_subtitle_text(text: str, name: str = "<text>", warn: Warn | None = None) -> list[Cue]:
+    """Spoken lines of subtitle text in any supported format; raises SubtitleError if none.
 
-    A byte-order mark is trusted; otherwise UTF-16 shows itself by its zero bytes, UTF-8 by
-    decoding cleanly, and anything else is taken as Windows-1252 (a superset of Latin-1 for text),
-    the usual encoding of older releases.
+    A cue whose header is cut off or damaged (a file truncated in a download) is skipped and
+    reported through ``warn`` with its line, instead of being glued into the previous line.
     """
-    for bom, codec in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe\x00\x00", "utf-32"),
-        (b"\x00\x00\xfe\xff", "utf-32"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(codec)
-    sample = data[:4000]
-    if len(sample) >= 4 and sample.count(0) > len(sample) // 4:
-        even_zeros = sample[0::2].count(0)
-        return data.decode("utf-16-be" if even_zeros > len(sample) // 4 else "utf-16-le")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def parse_subtitle_text(text: str, name: str = "<text>") -> list[Cue]:
-    """Spoken lines of subtitle text in any supported format; raises SubtitleError if none."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if "\x00" in text:
         raise SubtitleError(f"{name}: not a text subtitle file (binary data)")
+    if "-->" in text and "[Script Info]" not in text:  # SRT and WebVTT
+        text = _skip_broken_cues(text, name, warn or _ignore)
     try:
         with warnings.catch_warnings():  # pysubs2 warns of each odd field it defaults
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -154,7 +138,54 @@ def parse_subtitle_text(text: str, name: str = "<text>") -> list[Cue]:
     return cues
 
 
-def load_subtitle_file(path: Path) -> list[Cue]:
+_STAMP = r"(?:\d+:)?\d{1,2}:\d{2}(?:[,.]\d{1,3})?"
+_TIMING = re.compile(rf"^\s*{_STAMP}\s*-->\s*{_STAMP}(?:\s.*)?$")
+_CUE_NUMBER = re.compile(r"^\s*\d+\s*$")
+_PARTIAL_TIMING = re.compile(r"^[\d:,.\s>-]*$")
+
+
+def _ignore(message: str) -> None:
+    """Where warnings go when the caller doesn't show them."""
+
+
+def _skip_broken_cues(text: str, name: str, warn: Warn) -> str:
+    """SRT/WebVTT text without the cues whose timing line is cut off or damaged.
+
+    A broken cue is a timing line that doesn't parse, or a cue number followed by a partial
+    timing (or by nothing: the file ends there). The whole cue, up to the next blank line,
+    is left out; pysubs2 would read its header as dialogue of the cue before.
+    """
+    lines = text.split("\n")
+    kept: list[str] = []
+    skipping = False
+    for i, line in enumerate(lines):
+        if skipping:
+            skipping = bool(line.strip())
+            continue
+        after_blank = i == 0 or not lines[i - 1].strip()
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        broken = ("-->" in line and not _TIMING.match(line)) or (
+            after_blank
+            and _CUE_NUMBER.match(line)
+            and not _TIMING.match(following)
+            and _PARTIAL_TIMING.match(following)
+        )
+        if broken:
+            if _CUE_NUMBER.match(line):  # a number, then a partial timing or the file's end
+                start, header = i, lines[i : i + 2]
+            elif kept and _CUE_NUMBER.match(kept[-1]) and (len(kept) < 2 or not kept[-2].strip()):
+                start, header = i - 1, [kept.pop(), line]  # the cue's number came before
+            else:
+                start, header = i, [line]
+            shown_header = shown(" ".join(header).strip())
+            warn(f"{name}: line {start + 1}: a cue cut off or damaged ({shown_header}); skipped")
+            skipping = True
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def load_subtitle_file(path: Path, warn: Warn | None = None) -> list[Cue]:
     """Spoken lines of a subtitle file, encoding and format detected."""
     try:
         size = path.stat().st_size
@@ -165,7 +196,7 @@ def load_subtitle_file(path: Path) -> list[Cue]:
         raise SubtitleError(f"{path}: can't read the file ({exc.strerror or exc})") from exc
     if not data.strip():
         raise SubtitleError(f"{path}: the file is empty")
-    return parse_subtitle_text(decode_bytes(data), str(path))
+    return parse_subtitle_text(decode_bytes(data), str(path), warn)
 
 
 def _probe_subtitle_streams(path: Path) -> list[dict]:
@@ -210,7 +241,7 @@ def choose_text_stream(path: Path, streams: list[dict]) -> dict:
     return (english or text)[0]
 
 
-def load_video_subtitles(path: Path) -> list[Cue]:
+def load_video_subtitles(path: Path, warn: Warn | None = None) -> list[Cue]:
     """Spoken lines of a video's own text subtitle track, extracted with ffmpeg (as ASS, which
     keeps every format's line breaks and styling in one form pysubs2 reads)."""
     stream = choose_text_stream(path, _probe_subtitle_streams(path))
@@ -235,16 +266,18 @@ def load_video_subtitles(path: Path) -> list[Cue]:
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
         raise SubtitleError(f"{path}: ffmpeg couldn't extract the subtitles ({message[0]})")
-    return parse_subtitle_text(proc.stdout.decode("utf-8", "replace"), f"{path} (subtitle track)")
+    text = proc.stdout.decode("utf-8", "replace")
+    return parse_subtitle_text(text, f"{path} (subtitle track)", warn)
 
 
-def load_cues(path: Path | str) -> list[Cue]:
-    """Spoken lines of a subtitle file or of a video's text subtitle track."""
+def load_cues(path: Path | str, warn: Warn | None = None) -> list[Cue]:
+    """Spoken lines of a subtitle file or of a video's text subtitle track; ``warn`` hears of
+    each damaged cue that was skipped."""
     path = Path(path)
     if not path.exists():
         raise SubtitleError(f"{path}: no such file")
     if path.is_dir():
         raise SubtitleError(f"{path}: is a folder, not a subtitle file or video")
     if path.suffix.lower() in SUBTITLE_SUFFIXES:
-        return load_subtitle_file(path)
-    return load_video_subtitles(path)
+        return load_subtitle_file(path, warn)
+    return load_video_subtitles(path, warn)

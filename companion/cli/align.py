@@ -9,13 +9,16 @@ import click
 from companion.alignment import copies
 from companion.alignment.anchoring import AlignmentRejected, AlignReport, align_track
 from companion.alignment.speech import load_pattern
-from companion.alignment.subtitles import SUBTITLE_SUFFIXES, load_cues
+from companion.alignment.subtitles import SUBTITLE_SUFFIXES, Cue, load_cues
 from companion.alignment.sync import Measurement, SyncError, measure_cue_starts
 from companion.bootstrap import timings_dir
-from companion.cli.group import emit, json_option, main, open_store
+from companion.cli.group import emit, json_option, main, open_store, warn
 from companion.formats.timingfile import reference_anchors
 from companion.media.identity import fingerprint
+from companion.timing.releases import IDENTITY
 from companion.timing.timecode import format_time
+
+NOT_MEASURED = "The subtitles' cue starts don't tell their clock: taken as the reference clock."
 
 
 @main.command("align")
@@ -29,34 +32,48 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
     Replaces the anchors of any earlier run (and the shipped ones); pinned timings stay.
     The subtitles' release is measured first and the anchors carried back to the reference
     clock, so timings stay shared by every copy; a video's map is remembered (as by sync).
-    Nothing changes, and the exit code is 2, if the subtitles can't be read or don't fit.
+    Subtitles whose cue starts don't place them are taken as on the reference clock (and the
+    text match then decides). Nothing changes, and the exit code is 2, if the subtitles can't
+    be read or don't fit.
     """
     store = open_store(ctx)
     track = store.track(track_id)
-    cues = load_cues(source)
-    try:
-        measured = measure_cue_starts([c.start_s for c in cues], load_pattern(track["film_id"]))
-    except SyncError as exc:
-        raise SyncError(f"{source}: {exc}") from None
+    cues = load_cues(source, warn)
+    measured = _release_of(cues, track["film_id"])
     try:
         report = align_track(
             store,
             track["id"],
             cues,
             reference_anchors(timings_dir(), track["id"]),
-            measured.release,
+            label=f"Align to {source.name}",
+            release=measured.release if measured else IDENTITY,
         )
     except AlignmentRejected as exc:
         raise AlignmentRejected(f"{source}: {exc}") from None
-    if source.suffix.lower() not in SUBTITLE_SUFFIXES:
+    if measured is not None and source.suffix.lower() not in SUBTITLE_SUFFIXES:
         copies.remember(
             store, track["film_id"], copies.Measured(source, fingerprint(source), measured)
         )
-    data = {"source": str(source), **report.as_dict(), "release": measured.as_json()}
+    if report.outside_film:
+        warn(
+            f"{source}: {report.outside_film} subtitle lines are timed outside the film "
+            "and were left out"
+        )
+    release = measured.as_json() if measured else None
+    data = {"source": str(source), **report.as_dict(), "release": release}
     emit(as_json, data, lambda: _text(report, measured))
 
 
-def _text(report: AlignReport, measured: Measurement) -> str:
+def _release_of(cues: list[Cue], film_id: str) -> Measurement | None:
+    """The map of the subtitles' release from their cue starts; None if they don't give one."""
+    try:
+        return measure_cue_starts([c.start_s for c in cues], load_pattern(film_id))
+    except SyncError:
+        return None
+
+
+def _text(report: AlignReport, measured: Measurement | None) -> str:
     data = report.as_dict()
     gap = data["longest_gap"]
     clock = (
@@ -66,12 +83,15 @@ def _text(report: AlignReport, measured: Measurement) -> str:
     )
     return "\n".join(
         [
-            measured.summary,
+            measured.summary if measured else NOT_MEASURED,
             f"{report.anchors} subtitle lines anchored (of {report.cues} spoken lines)",
             f"{report.dialogue_spans_matched} of {report.dialogue_spans} quoted film lines matched"
             f" ({data['dialogue_share']:.0%})",
             clock,
             f"longest stretch without an anchor: {gap['seconds']:.0f} s"
             f" ({format_time(gap['from_s'])} – {format_time(gap['to_s'])})",
+            f"edit {report.edit_id} (companion undo puts the previous timings back)"
+            if report.edit_id
+            else "the timings already matched these subtitles: nothing changed",
         ]
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from companion.cli.group import TIME, emit, json_option, main, open_store
+from companion.cli.params import COUNT
 from companion.cli.sync import copy_release, video_option
 from companion.content.films import track_transcript
 from companion.content.locate import find_phrase
@@ -22,7 +23,7 @@ from companion.timing.copy_times import (
 )
 from companion.timing.releases import ReleaseMap
 from companion.timing.retime import locate_word
-from companion.timing.timecode import format_time
+from companion.timing.timecode import TimecodeError, format_time, outside_film
 
 track_option = click.option(
     "--track", "track_id", help="Commentary track id (default: the film's first)."
@@ -100,22 +101,30 @@ def at(
     store = open_store(ctx)
     track = store.track(track_id)
     release = copy_release(ctx, video, track["film_id"])
+    runtime = store.film(track["film_id"])["runtime_s"]
+    problem = outside_film(time, time_on_copy(release, runtime))  # the film's end on the copy
+    if problem:
+        raise TimecodeError(problem)
     reference = time_to_reference(release, time)
     found = store.segment_at(track["id"], reference)
     seg = segment_on_copy(release, found) if found else None
+    ended = seg is not None and time >= seg.end_s  # past the last segment: nothing is playing
+    shown_seg = None if ended else seg
     notes = [note_on_copy(release, n) for n in store.notes_at(track["film_id"], reference)]
     data = {
         "time_s": time,
-        "segment": segment_json(seg) if seg else None,
+        "segment": segment_json(shown_seg) if shown_seg else None,
         "notes": [note_json(n) for n in notes],
     }
-    emit(as_json, data, lambda: _at_text(time, seg, notes))
+    emit(as_json, data, lambda: _at_text(time, shown_seg, ended, notes))
 
 
-def _at_text(time: float, seg: Segment | None, notes: list[Note]) -> str:
+def _at_text(time: float, seg: Segment | None, ended: bool, notes: list[Note]) -> str:
     lines = [f"At {format_time(time)}:"]
     if seg is None:
-        lines.append("  (the commentary has not started yet)")
+        lines.append(
+            "  (the commentary is over)" if ended else "  (the commentary has not started yet)"
+        )
     else:
         lines += [
             f"  segment {seg.n}, {format_time(seg.start_s)} – {format_time(seg.end_s)} "
@@ -171,7 +180,7 @@ def _locate_text(result: dict) -> str:
 
 @main.command()
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True, help="Most results to show.")
+@click.option("--limit", type=COUNT, default=20, show_default=True, help="Most results to show.")
 @json_option
 @click.pass_context
 def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:

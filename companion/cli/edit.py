@@ -13,15 +13,15 @@ import click
 
 from companion.cli.core import segment_json, track_option
 from companion.cli.group import TIME, emit, json_option, main, open_store
+from companion.cli.params import FACTOR, SECONDS, SEGMENT
 from companion.cli.sync import copy_release, video_option
+from companion.errors import shown
 from companion.formats import exports
 from companion.timing import edits
 from companion.timing.copy_times import nudge_to_reference, segment_on_copy, time_to_reference
 from companion.timing.releases import ReleaseMap
 from companion.timing.timecode import format_time
 
-# so `nudge 42 -0.1` and `shift -2.5` read the negative number as a number, not an option
-NEGATIVE_OK = {"ignore_unknown_options": True}
 end_option = click.option("--end", "at_end", is_flag=True, help="Change the segment's end.")
 
 
@@ -30,6 +30,8 @@ def _track(ctx: click.Context, track_id: str | None) -> str:
 
 
 def _report(edit: edits.Edit, as_json: bool, verb: str = "") -> None:
+    for warning in edit.warnings:
+        click.echo(f"companion: warning: {warning}", err=True)
     emit(as_json, asdict(edit), lambda: f"{verb}{edit.label}  (edit {edit.id})")
 
 
@@ -65,17 +67,16 @@ class SegmentRange(click.ParamType):
         if isinstance(value, tuple):
             return value
         first, _, last = str(value).partition("-")
-        try:
-            bounds = (int(first), int(last or first))
-        except ValueError:
-            self.fail(f"{value!r}: use A-B, e.g. 40-55", param, ctx)
+        if not (first.strip().isdigit() and (last or first).strip().isdigit()):
+            self.fail(f"{shown(value)}: use A-B, e.g. 40-55", param, ctx)
+        bounds = (SEGMENT.convert(first, param, ctx), SEGMENT.convert(last or first, param, ctx))
         if bounds[0] > bounds[1]:
-            self.fail(f"{value!r}: the first segment must come before the last", param, ctx)
+            self.fail(f"{shown(value)}: the first segment must come before the last", param, ctx)
         return bounds
 
 
 @main.command()
-@click.argument("segment", type=int)
+@click.argument("segment", type=SEGMENT)
 @click.argument("time", type=TIME)
 @end_option
 @track_option
@@ -102,24 +103,24 @@ def pin(
 
 
 @main.command()
-@click.argument("segment", type=int)
+@click.argument("segment", type=SEGMENT)
 @click.option("--start", "edge", flag_value="start", help="Unpin only the start.")
 @click.option("--end", "edge", flag_value="end", help="Unpin only the end.")
 @track_option
 @json_option
 @click.pass_context
 def unpin(
-    ctx: click.Context, segment: int, edge: str | None, track_id: str | None, as_json: bool
+    ctx: click.Context, segment: int, edge: edits.Edge | None, track_id: str | None, as_json: bool
 ) -> None:
     """Let SEGMENT follow the machine's timing again (both edges, or one)."""
     store = open_store(ctx)
-    edges = (edge,) if edge else ("start", "end")
+    edges: tuple[edits.Edge, ...] = (edge,) if edge else ("start", "end")
     _report(edits.unpin(store, _track(ctx, track_id), segment, edges), as_json)
 
 
-@main.command(context_settings=NEGATIVE_OK)
-@click.argument("segment", type=int)
-@click.argument("seconds", type=float)
+@main.command()
+@click.argument("segment", type=SEGMENT)
+@click.argument("seconds", type=SECONDS)
 @end_option
 @track_option
 @video_option
@@ -147,7 +148,7 @@ def nudge(
 
 
 @main.command()
-@click.argument("segment", type=int)
+@click.argument("segment", type=SEGMENT)
 @track_option
 @json_option
 @click.pass_context
@@ -157,8 +158,8 @@ def revert(ctx: click.Context, segment: int, track_id: str | None, as_json: bool
     _report(edits.revert(store, _track(ctx, track_id), segment), as_json)
 
 
-@main.command(context_settings=NEGATIVE_OK)
-@click.argument("seconds", type=float)
+@main.command()
+@click.argument("seconds", type=SECONDS)
 @click.option("--from", "from_s", type=TIME, help="Only segments starting at or after TIME.")
 @click.option("--segments", "segments", type=SegmentRange(), help="Only segments A-B.")
 @track_option
@@ -183,7 +184,7 @@ def shift(
 
 
 @main.command()
-@click.argument("factor", required=False, type=float)
+@click.argument("factor", required=False, type=FACTOR)
 @click.option("--fps", help="FROM:TO frame rates, e.g. 25:23.976 (timings made on a PAL copy).")
 @track_option
 @json_option
@@ -203,6 +204,7 @@ def scale(
     if fps:
         factor = edits.fps_factor(fps)
         label = f"Scale all from {fps.replace(':', ' to ')} fps"
+    assert factor is not None  # exactly one of FACTOR and --fps was given
     _report(edits.scale(store, _track(ctx, track_id), factor, label), as_json)
 
 

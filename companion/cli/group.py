@@ -6,25 +6,69 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from companion.bootstrap import ensure_loaded
+from companion.cli.params import TIME, NumbersCommand
 from companion.errors import CompanionError
 from companion.store import Store, default_db_path
-from companion.timing.timecode import parse_time
+
+__all__ = ["TIME", "emit", "fail", "json_option", "main", "open_store", "warn"]
 
 
 class CompanionGroup(click.Group):
-    """Turns any :class:`CompanionError` into ``companion: error: …`` and exit code 2."""
+    """Turns any :class:`CompanionError`, and any usage error click finds in the arguments, into
+    one line ``companion: error: …`` and exit code 2. Its commands read negative numbers."""
+
+    command_class = NumbersCommand
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            fail(_usage_message(exc))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CompanionError as exc:
-            click.echo(f"companion: error: {exc}", err=True)
-            sys.exit(2)
+            fail(str(exc))
+        except click.UsageError as exc:
+            fail(_usage_message(exc))
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``companion: error: message`` and exit with code 2."""
+    click.echo(f"companion: error: {printable(message)}", err=True)
+    sys.exit(2)
+
+
+def printable(message: str) -> str:
+    """``message`` safe to print: control characters a user typed (a line break inside a file
+    name) are shown escaped, so an error stays one line; only a list of problems continues on
+    indented lines, as the message wrote it."""
+    lines: list[str] = []
+    for part in message.split("\n"):
+        part = "".join(c if c.isprintable() else repr(c)[1:-1] for c in part)
+        if lines and not part.startswith("  "):
+            lines[-1] += "\\n" + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+def warn(message: str) -> None:
+    """Print ``companion: warning: message``: something was skipped, the command went on."""
+    click.echo(f"companion: warning: {printable(message)}", err=True)
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    """click's error as one line, with where to read the command's usage."""
+    command = exc.ctx.command_path if exc.ctx else "companion"
+    first_line = " ".join(exc.format_message().split())
+    return f"{first_line} (see '{command} --help')"
 
 
 @click.group(cls=CompanionGroup, invoke_without_command=True)
@@ -64,24 +108,6 @@ def open_store(ctx: click.Context) -> Store:
         obj["store"] = store
     return obj["store"]
 
-
-class TimeParam(click.ParamType):
-    """A film time: ``HH:MM:SS(.mmm)``, ``MM:SS`` or seconds."""
-
-    name = "TIME"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
-        if isinstance(value, float):
-            return value
-        try:
-            return parse_time(str(value))
-        except CompanionError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-TIME = TimeParam()
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 

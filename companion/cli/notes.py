@@ -9,7 +9,7 @@ import click
 
 from companion.alignment.subtitles import Cue, SubtitleError, load_cues
 from companion.cli.core import note_json
-from companion.cli.group import emit, json_option, main, open_store
+from companion.cli.group import emit, json_option, main, open_store, warn
 from companion.cli.sync import copy_release, video_option
 from companion.content.notes import NotesError, add_pack, line_time, read_tracks
 from companion.content.packs import NOTE_KINDS, load_pack
@@ -26,7 +26,7 @@ subtitles_option = click.option(
 
 def _cues(path: Path) -> list[Cue]:
     try:
-        return load_cues(path)
+        return load_cues(path, warn)
     except SubtitleError as exc:
         raise NotesError(str(exc)) from None
 

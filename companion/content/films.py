@@ -22,7 +22,7 @@ def add_track(store: Store, film_id: str, meta: dict, transcript: Transcript) ->
         store.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
         store.db.execute("DELETE FROM edits WHERE track_id = ?", [track_id])
         store.db.execute("DELETE FROM segments WHERE track_id = ?", [track_id])
-        store.db["tracks"].upsert(
+        store.db.table("tracks").upsert(
             {
                 "id": track_id,
                 "film_id": film_id,
@@ -37,7 +37,7 @@ def add_track(store: Store, film_id: str, meta: dict, transcript: Transcript) ->
             },
             pk="id",
         )
-        store.db["segments"].insert_all(
+        store.db.table("segments").insert_all(
             {
                 "track_id": track_id,
                 "n": d.n,

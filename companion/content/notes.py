@@ -114,7 +114,7 @@ def resolve_notes(
         for note_id, spec, placed in updates:
             how = {k: getattr(placed, k) for k in _RESOLUTION_KEYS}
             placement = {**spec, **{k: v for k, v in how.items() if v is not None}}
-            store.db["notes"].update(
+            store.db.table("notes").update(
                 note_id,
                 {
                     "start_s": placed.start_s,
@@ -211,7 +211,7 @@ class _Resolver:
             track_id = f"{self.film['id']}/{track_id}"
         elif self.track_ids:
             track_id = self.track_ids[0]
-        if track_id not in self.track_ids:
+        if track_id is None or track_id not in self.track_ids:
             problem = (
                 f"no commentary track {track_id!r}" if track_id else "the film has no commentary"
             )
@@ -302,7 +302,7 @@ def _ensure_film(store: Store, pack: Pack) -> None:
             [f"{pack.path}: [film], field '{f}': needed to add the new film {film.id!r}"
              for f in missing]
         )  # fmt: skip
-    store.db["films"].insert(
+    store.db.table("films").insert(
         {
             "id": film.id,
             "title": film.title,
@@ -347,7 +347,7 @@ def _replace_notes(store: Store, pack: Pack) -> None:
             + ", ".join(f"{key} (pack {other})" for key, other in taken)
         )
     store.db.execute("DELETE FROM notes WHERE pack = ?", [pack.name])
-    store.db["notes"].insert_all(_row(film_id, pack.name, note) for note in pack.notes)
+    store.db.table("notes").insert_all(_row(film_id, pack.name, note) for note in pack.notes)
 
 
 def _row(film_id: str, pack_name: str, note: PackNote) -> dict[str, Any]:

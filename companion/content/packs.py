@@ -255,6 +255,8 @@ def _read_toml(path: Path) -> dict:
         raise PackError([f"{path}: not UTF-8 text (bad byte at offset {exc.start})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise PackError([f"{path}: not valid TOML ({exc})"]) from None
+    except RecursionError:
+        raise PackError([f"{path}: not a pack (values nested too deeply)"]) from None
 
 
 def _film(check: _Checker, table: Any) -> PackFilm | None:
@@ -296,7 +298,15 @@ def _tracks(check: _Checker, tables: Any) -> list[PackTrack]:
         end = check.clock(where, table, "end_s", required=True)
         if start is not None and end is not None and end <= start:
             check.fail(where, "end_s", "must be after start_s")
-        if None not in (track_id, title, speaker, transcript, start, end) and end > start:
+        if (
+            track_id is not None
+            and title is not None
+            and speaker is not None
+            and transcript is not None
+            and start is not None
+            and end is not None
+            and end > start
+        ):
             tracks.append(PackTrack(track_id, title, speaker, transcript, ocr_table, start, end))
     return tracks
 
@@ -342,7 +352,9 @@ def _note(check: _Checker, where: str, table: dict, note_id: str | None) -> Pack
         check.fail(where, "tags", "must be a list of non-empty text")
         tags = []
     placement = _placement(check, where, table)
-    if None in (note_id, title, body, placement) or kind not in NOTE_KINDS:
+    if note_id is None or title is None or body is None or placement is None:
+        return None
+    if kind not in NOTE_KINDS:
         return None
     return PackNote(note_id, kind, title, body, sources, tuple(tags), placement, **correction)
 

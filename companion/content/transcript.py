@@ -195,7 +195,7 @@ def _label_at(texts: list[str], i: int) -> tuple[str, int] | None:
     if parts and parts[-1] == ":" and all(_NAME.match(p) for p in parts[:-1]) and len(parts) > 1:
         return " ".join(parts[:-1]), 1
     j = i
-    names = []
+    names: list[str] = []
     while j < len(texts) and len(names) < 4:
         token = texts[j]
         if token == "":

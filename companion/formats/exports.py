@@ -19,6 +19,8 @@ from pathlib import Path
 import pysubs2
 
 from companion.formats import timingfile
+from companion.formats.encoding import decode_bytes
+from companion.formats.output import write_text_atomic
 from companion.formats.timingfile import TimingFileError
 from companion.store import Store
 from companion.timing import edits
@@ -100,15 +102,10 @@ def export_file(
     fmt: str | None = None,
     release: ReleaseMap = IDENTITY,
 ) -> str:
-    """Write the export to ``path`` atomically (a crash never leaves half a file); its format."""
+    """Write the export to ``path`` atomically (a crash never leaves half a file, nor a
+    temporary one), never over the database; returns its format."""
     fmt = file_format(path, fmt)
-    text = export_text(store, track_id, fmt, release)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(path)
-    except OSError as exc:
-        raise TimingFileError(f"{path}: cannot write ({exc.strerror})") from None
+    write_text_atomic(path, export_text(store, track_id, fmt, release), store.files())
     return fmt
 
 
@@ -174,17 +171,24 @@ def _wrap(text: str, width: int) -> list[str]:
 def read_table(path: Path, fmt: str | None = None) -> tuple[TimingTable, list[str]]:
     """Parse a json/csv timing file: the entries that parsed, and a line per one that did not.
 
+    Either is read in any common encoding (UTF-8 with or without a BOM, UTF-16, Windows-1252),
+    as a spreadsheet or a text editor may have saved it.
+
     A file whose header can't be read raises at once: nothing else in it can be trusted.
     """
     fmt = file_format(path, fmt, IMPORT_FORMATS)
     if fmt == "json":
         return json_table(timingfile.read_timing_file(path)), []
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if path.stat().st_size > timingfile.MAX_SIZE:
+            raise TimingFileError(f"{path}: too large for a timing file")
+        text = decode_bytes(path.read_bytes())
     except FileNotFoundError:
         raise TimingFileError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TimingFileError(f"{path}: cannot read ({exc})") from None
+    except OSError as exc:
+        raise TimingFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise TimingFileError(f"{path}: not a text file (broken UTF-16)") from None
     return parse_csv(text, path)
 
 

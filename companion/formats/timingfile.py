@@ -35,12 +35,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from companion.errors import CompanionError
+from companion.formats.encoding import decode_bytes
+from companion.formats.output import write_text_atomic
 from companion.model import Anchor, Segment
 from companion.store import Store
 from companion.timing.retime import retime
@@ -51,6 +54,7 @@ VERSION = 1
 ORIGINS = ("estimated", "anchored", "pinned")
 PINNED = ("none", "start", "end", "both")
 MAX_SIZE = 50_000_000
+T = TypeVar("T")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -136,9 +140,7 @@ def dumps(document: dict) -> str:
 
 def save_timing_file(store: Store, track_id: str, path: Path) -> None:
     """Write the track's timings to ``path``, atomically (a crash leaves the old file)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(dumps(track_document(store, track_id)), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, dumps(track_document(store, track_id)), store.files())
 
 
 def _number(value: object, where: str, problems: list[str], low: float = 0.0) -> float:
@@ -199,6 +201,18 @@ def _segment(row: object, where: str, problems: list[str]) -> SegmentTiming | No
     return SegmentTiming(seg_id, start, end, str(origin), str(pinned), conf)
 
 
+def _entries(
+    data: dict, key: str, parse: Callable[[object, str, list[str]], T | None], problems: list[str]
+) -> list[T]:
+    """The list ``data[key]``, each entry parsed; one that is not an object is left out."""
+    rows = data.get(key)
+    if not isinstance(rows, list):
+        problems.append(f"{key}: must be a list")
+        return []
+    parsed = (parse(row, f"{key}[{i}]", problems) for i, row in enumerate(rows))
+    return [entry for entry in parsed if entry is not None]
+
+
 def parse_timing_document(data: object, name: str) -> TimingFile:
     """A checked timing document; raises TimingFileError listing every problem."""
     if not isinstance(data, dict):
@@ -217,14 +231,9 @@ def parse_timing_document(data: object, name: str) -> TimingFile:
         problems.append("source_sha256: must be 64 lowercase hex digits")
     if data.get("clock", CLOCK) != CLOCK:
         problems.append(f"clock: must be {CLOCK!r} (timing files are on the reference clock)")
-    anchors, segments = [], []
-    for key, parse, out in (("anchors", _anchor, anchors), ("segments", _segment, segments)):
-        rows = data.get(key)
-        if not isinstance(rows, list):
-            problems.append(f"{key}: must be a list")
-            continue
-        out.extend(parse(row, f"{key}[{i}]", problems) for i, row in enumerate(rows))
-    ids = [s.id for s in segments if s]
+    anchors = _entries(data, "anchors", _anchor, problems)
+    segments = _entries(data, "segments", _segment, problems)
+    ids = [s.id for s in segments]
     if len(set(ids)) != len(ids):
         problems.append("segments: ids must be unique")
     if problems:
@@ -237,16 +246,17 @@ def read_timing_file(path: Path) -> TimingFile:
     try:
         if path.stat().st_size > MAX_SIZE:
             raise TimingFileError(f"{path}: too large for a timing file")
-        text = path.read_bytes().decode("utf-8-sig")
-        data = json.loads(text)
+        data = json.loads(decode_bytes(path.read_bytes()))
     except FileNotFoundError:
         raise TimingFileError(f"{path}: no such timing file") from None
     except OSError as exc:
         raise TimingFileError(f"{path}: can't read the file ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
-        raise TimingFileError(f"{path}: not UTF-8 text") from None
+        raise TimingFileError(f"{path}: not a text file (broken UTF-16)") from None
     except json.JSONDecodeError as exc:
         raise TimingFileError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise TimingFileError(f"{path}: not a timing file (values nested too deeply)") from None
     return parse_timing_document(data, str(path))
 
 

@@ -181,7 +181,7 @@ class VLCPlayer(Player):
         self._apply_sound()
         if self._pending_seek is not None:
             target, self._pending_seek = self._pending_seek, None
-            self._mp.set_time(round(target * 1000))
+            self._require().set_time(round(target * 1000))
             self._playhead.seek(target)
         self._playhead.play()
         self._set_state(PlayerState.PLAYING)
@@ -216,7 +216,7 @@ class VLCPlayer(Player):
     def _fail(self, message: str) -> None:
         """Report ``message`` and stop: after ``error`` the player is idle but reusable."""
         self._video_check.stop()
-        self._mp.stop()
+        self._require().stop()
         self._playhead.reset()
         self._set_state(PlayerState.ERROR)
         self.error.emit(message)
@@ -240,6 +240,7 @@ class VLCPlayer(Player):
         self._media = None
         self._path = None
         if path is not None:
+            assert self._instance is not None  # released only with the media player
             media = self._instance.media_new_path(str(path))
             if media is None:
                 raise PlayerError(f"libVLC cannot open {path}")
@@ -414,6 +415,7 @@ class VLCPlayer(Player):
         if self._media is not None:
             self._media.release()
             self._media = None
+        assert self._instance is not None  # released only with the media player
         self._instance.release()
         self._instance = None
         self._state = PlayerState.STOPPED

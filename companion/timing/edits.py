@@ -15,16 +15,18 @@ pins and the commentary's span, so estimated and anchored segments keep their or
 from __future__ import annotations
 
 import json
+import math
+import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Literal
 
-from companion.errors import CompanionError
+from companion.errors import CompanionError, shown
 from companion.store import TIMING_COLUMNS, Store
 from companion.timing.retime import retime
-from companion.timing.timecode import format_time
+from companion.timing.timecode import format_time, outside_film
 
 Edge = Literal["start", "end"]
 # Frame rates a release may run at; 23.976 and 29.97 are the NTSC rates, exactly 24000/1001 etc.
@@ -46,7 +48,8 @@ class Edit:
     created_at: str
     label: str
     op: str
-    state: str  # "done" | "undone"
+    state: str  # "done" | "undone" | "damaged" (its record can't be read; set aside)
+    warnings: tuple[str, ...] = ()  # what an undo/redo had to skip on its way
 
 
 # reading the state an edit works on ------------------------------------------------------------
@@ -138,17 +141,21 @@ def _record(
     clock: Callable[[float], float] | None = None,
     anchors: list[list] | None = None,
     settle: Callable[[], None] | None = None,
+    notes_of: str | None = None,
 ) -> Edit:
     """Run one edit as one transaction and log it; ``change`` returns the pin columns it sets.
 
     ``clock`` maps every film time the track's map rests on (a clock change); ``anchors``
-    replaces the track's anchors (an import); ``settle`` runs after the re-interpolation. The
-    payload keeps before/after values of every segment whose timing changed, and of the
-    anchors and span when they changed.
+    replaces the track's anchors (an import, an align); ``settle`` runs after the
+    re-interpolation; ``notes_of`` names a film whose notes the edit re-places (an align), so
+    their times are part of the edit. The payload keeps the before/after values of what
+    changed: the changed columns of each segment, the anchors (only their times when only
+    those moved), the span and the notes.
     """
     with store.transaction():
         runtime = _runtime(store, track_id)
         segs = _segments(store, track_id)
+        before_notes = _notes(store, notes_of) if notes_of else {}
         before_anchors, before_span = _anchors(store, track_id), _span(store, track_id)
         pins = change(segs)
         after_anchors, after_span = before_anchors, before_span
@@ -158,6 +165,7 @@ def _record(
             _check_anchors(after_anchors, runtime)
         if anchors is not None:
             after_anchors = anchors
+            _check_anchors(after_anchors, runtime)
         check_pins(segs, pins, runtime)
         store.update_segments(track_id, pins)
         if after_anchors != before_anchors:
@@ -168,26 +176,127 @@ def _record(
         if settle is not None:
             settle()
         after = _segments(store, track_id)
-        payload = {
-            "segments": {
-                str(n): [segs[n].values, seg.values]
-                for n, seg in after.items()
-                if seg.values != segs[n].values
-            }
-        }
+        payload: dict[str, dict] = {"segments": {}}
+        for n, seg in after.items():
+            changed = [c for c in TIMING_COLUMNS if seg.values[c] != segs[n].values[c]]
+            if changed:
+                payload["segments"][str(n)] = [
+                    {c: segs[n].values[c] for c in changed},
+                    {c: seg.values[c] for c in changed},
+                ]
         if after_anchors != before_anchors:
-            payload["anchors"] = [before_anchors, after_anchors]
+            payload.update(_anchor_change(before_anchors, after_anchors))
         if after_span != before_span:
             payload["span"] = [before_span, after_span]
+        if notes_of:
+            after_notes = _notes(store, notes_of)
+            moved = {k: [before_notes.get(k), v] for k, v in after_notes.items()}
+            moved = {k: sides for k, sides in moved.items() if sides[0] != sides[1]}
+            if moved:
+                payload["notes"] = moved
         if len(payload) == 1 and not payload["segments"]:
             raise NoChange(f"{label}: nothing would change")
         store.db.execute("DELETE FROM edits WHERE track_id = ? AND state = 'undone'", [track_id])
         cursor = store.db.execute(
             "INSERT INTO edits (track_id, created_at, label, op, payload, state) "
             "VALUES (?, ?, ?, ?, ?, 'done')",
-            [track_id, _now(), label, op, json.dumps(payload, separators=(",", ":"))],
+            [track_id, _now(), label, op, encode_payload(payload)],
         )
+        assert cursor.lastrowid is not None  # set by the INSERT
         return _one_edit(store, cursor.lastrowid)
+
+
+def _notes(store: Store, film_id: str) -> dict[str, list]:
+    """Where each note of the film is placed: [start_s, end_s, placement]."""
+    rows = store.db.execute(
+        "SELECT id, start_s, end_s, placement FROM notes WHERE film_id = ?", [film_id]
+    )
+    return {row[0]: list(row[1:]) for row in rows}
+
+
+def _anchor_change(before: list[list], after: list[list]) -> dict:
+    """The anchors' part of a payload: only their times when nothing else moved (a shift or
+    scale of the whole track), else both lists."""
+    same_points = len(before) == len(after) and all(
+        (b[0], b[2], b[3]) == (a[0], a[2], a[3]) for b, a in zip(before, after, strict=True)
+    )
+    if same_points:
+        return {"anchor_times": [[b[1] for b in before], [a[1] for a in after]]}
+    return {"anchors": [before, after]}
+
+
+def encode_payload(payload: dict) -> bytes:
+    """An edit's record as stored: compact JSON, compressed (a whole-track shift's times
+    repeat the same few digits; compressed it is a few kilobytes)."""
+    return zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 6)
+
+
+class DamagedEdit(ValueError):
+    """An edit record that can't be read back (damaged on disk, or written by a bug)."""
+
+
+def decode_payload(raw: object) -> dict:
+    """The record of an edit, checked for form; raises :class:`DamagedEdit` if unusable.
+
+    Older records are plain JSON text; newer ones compressed. Either way every value that
+    would be written back is checked first, so a damaged record never half-applies.
+    """
+    try:
+        text = zlib.decompress(raw) if isinstance(raw, bytes) else raw
+        payload = json.loads(text)  # type: ignore[arg-type]
+    except (zlib.error, TypeError, ValueError, RecursionError) as exc:
+        raise DamagedEdit(f"unreadable record ({type(exc).__name__})") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("segments"), dict):
+        raise DamagedEdit("record has no segments")
+    for n, sides in payload["segments"].items():
+        if not (n.isdigit() and _pair(sides, dict)):
+            raise DamagedEdit(f"bad entry for segment {shown(n)}")
+        for side in sides:
+            if not set(side) <= set(TIMING_COLUMNS) or not all(map(_plain, side.values())):
+                raise DamagedEdit(f"bad values for segment {n}")
+    for key, valid in (("anchors", _anchor_rows), ("anchor_times", _numbers), ("span", _span_pair)):
+        if key in payload and not (_pair(payload[key], list) and all(map(valid, payload[key]))):
+            raise DamagedEdit(f"bad {key}")
+    notes = payload.get("notes", {})
+    if not isinstance(notes, dict) or not all(map(_note_sides, notes.values())):
+        raise DamagedEdit("bad notes")
+    return payload
+
+
+def _pair(value: object, kind: type | tuple) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, kind) for v in value)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _plain(value: object) -> bool:
+    return value is None or isinstance(value, str) or _number(value)
+
+
+def _numbers(side: list) -> bool:
+    return all(map(_number, side))
+
+
+def _span_pair(side: list) -> bool:
+    return len(side) == 2 and _numbers(side)
+
+
+def _anchor_rows(side: list) -> bool:
+    return all(isinstance(a, list) and len(a) == 4 and all(map(_plain, a)) for a in side)
+
+
+def _note_sides(sides: object) -> bool:
+    """[before, after] of a note: each None (not there) or [start_s, end_s, placement]."""
+    return (
+        isinstance(sides, list)
+        and len(sides) == 2
+        and all(
+            side is None or (isinstance(side, list) and len(side) == 3 and all(map(_plain, side)))
+            for side in sides
+        )
+    )
 
 
 def _now() -> str:
@@ -243,10 +352,9 @@ def _check_anchors(anchors: list[list], runtime: float) -> None:
 
 
 def _film_time(t: float, runtime: float) -> float:
-    if not 0 <= t <= runtime:
-        raise EditError(
-            f"{format_time(t)} is outside the film (00:00:00.000 to {format_time(runtime)})"
-        )
+    problem = outside_film(t, runtime)
+    if problem:
+        raise EditError(problem)
     return round(t, 3)
 
 
@@ -441,6 +549,28 @@ def _clock_change(
     return _record(store, track_id, op, label, change, clock=clock)
 
 
+def reanchor(
+    store: Store,
+    track_id: str,
+    anchors: list[list],
+    label: str,
+    settle: Callable[[], None] | None = None,
+) -> Edit:
+    """Replace the track's anchors (an align) and re-time every unpinned segment, as one edit;
+    ``settle`` re-places the notes, whose times the edit records too."""
+    film_id = store.track(track_id)["film_id"]
+    return _record(
+        store,
+        track_id,
+        "align",
+        label,
+        lambda segs: {},
+        anchors=anchors,
+        settle=settle,
+        notes_of=film_id,
+    )
+
+
 def apply_timings(
     store: Store,
     track_id: str,
@@ -457,7 +587,7 @@ def apply_timings(
     runtime = _runtime(store, track_id)
 
     def change(segs: dict[int, _Seg]) -> dict[int, dict]:
-        out = {}
+        out: dict[int, dict] = {}
         for n, (start, end, start_pinned, end_pinned) in entries.items():
             _segment(segs, n)
             for edge, t, pinned in (("start", start, start_pinned), ("end", end, end_pinned)):
@@ -469,7 +599,7 @@ def apply_timings(
     def settle() -> None:
         for _ in range(2 * len(entries) + 1):
             segs = _segments(store, track_id)
-            missed = {}
+            missed: dict[int, dict] = {}
             for n, (start, end, _sp, _ep) in entries.items():
                 for edge, t in (("start", start), ("end", end)):
                     if abs(segs[n].values[f"{edge}_s"] - t) > 0.0005:
@@ -509,26 +639,58 @@ def _replay(store: Store, track_id: str, state: str, new_state: str, empty: str)
 
     The values are then re-interpolated, which changes nothing when the store holds what the
     edit left; if something outside the history moved the track since (a re-align), the
-    restored pins are honoured and the rest follows the current anchors.
+    restored pins are honoured and the rest follows the current anchors. A record that can't
+    be read is set aside as ``damaged`` (and said so) instead of blocking every undo after it.
     """
     order = "DESC" if state == "done" else "ASC"
     side = 0 if state == "done" else 1
-    with store.transaction():
-        row = store.db.execute(
-            f"SELECT id, payload FROM edits WHERE track_id = ? AND state = ? ORDER BY id {order} "
-            "LIMIT 1",
+    skipped: list[str] = []
+    with store.transaction():  # commits the set-aside records even when nothing is left
+        while row := store.db.execute(
+            f"SELECT id, label, payload FROM edits WHERE track_id = ? AND state = ? "
+            f"ORDER BY id {order} LIMIT 1",
             [track_id, state],
-        ).fetchone()
-        if row is None:
-            raise EditError(empty)
-        payload = json.loads(row[1])
-        store.update_segments(
-            track_id, {int(n): sides[side] for n, sides in payload["segments"].items()}
+        ).fetchone():
+            try:
+                payload = decode_payload(row[2])
+            except DamagedEdit as exc:
+                store.db.execute("UPDATE edits SET state = 'damaged' WHERE id = ?", [row[0]])
+                skipped.append(f"edit {row[0]} ({row[1]}) is damaged and was set aside: {exc}")
+                continue
+            _apply_side(store, track_id, payload, side)
+            store.db.execute("UPDATE edits SET state = ? WHERE id = ?", [new_state, row[0]])
+            done = replace(_one_edit(store, row[0]), warnings=tuple(skipped))
+            break
+        else:
+            done = None
+    if done is None:
+        raise EditError("; ".join([empty, *skipped]))
+    return done
+
+
+def _apply_side(store: Store, track_id: str, payload: dict, side: int) -> None:
+    """Put back one side (0: before, 1: after) of a decoded edit record."""
+    store.update_segments(
+        track_id, {int(n): sides[side] for n, sides in payload["segments"].items()}
+    )
+    if "anchors" in payload:
+        _write_anchors(store, track_id, payload["anchors"][side])
+    if "anchor_times" in payload:
+        current = _anchors(store, track_id)
+        times = payload["anchor_times"][side]
+        if len(times) != len(current):
+            raise EditError("the anchors changed since this edit (a re-align); undo that first")
+        _write_anchors(
+            store,
+            track_id,
+            [[w, t, sc, src] for (w, _t, sc, src), t in zip(current, times, strict=True)],
         )
-        if "anchors" in payload:
-            _write_anchors(store, track_id, payload["anchors"][side])
-        if "span" in payload:
-            _write_span(store, track_id, payload["span"][side])
-        retime(store, track_id)
-        store.db.execute("UPDATE edits SET state = ? WHERE id = ?", [new_state, row[0]])
-        return _one_edit(store, row[0])
+    if "span" in payload:
+        _write_span(store, track_id, payload["span"][side])
+    retime(store, track_id)
+    for note_id, sides in payload.get("notes", {}).items():
+        if sides[side] is not None:
+            store.db.execute(
+                "UPDATE notes SET start_s = ?, end_s = ?, placement = ? WHERE id = ?",
+                [*sides[side], note_id],
+            )

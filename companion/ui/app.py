@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
+from companion.desktop import APP_ID
 from companion.store import Store
 from companion.ui.content import content_from_store
 from companion.ui.copy_clock import CopyClock
@@ -37,9 +38,11 @@ def check_display() -> None:
 def application(argv: Sequence[str] = ()) -> QApplication:
     prefer_x11()
     check_display()
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName("Companion")
     app.setOrganizationName("Companion")
+    app.setDesktopFileName(APP_ID)  # docks and Wayland match the window to the desktop entry
     apply_theme(app)
     return app
 

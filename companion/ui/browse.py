@@ -11,6 +11,7 @@ from html import escape
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QTextDocument
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -88,7 +89,8 @@ class RichTextDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         self.initStyleOption(option, index)
-        width = option.widget.viewport().width() if option.widget else 300
+        view = option.widget
+        width = view.viewport().width() if isinstance(view, QAbstractScrollArea) else 300
         option.rect.setWidth(width)
         doc = self._document(option, index)
         return QSize(width, int(doc.size().height()))

@@ -80,9 +80,9 @@ class PlayheadFollower(QObject):
         self._aim_at_boundary(t)
 
     def _aim_at_boundary(self, t: float) -> None:
-        upcoming = self.active.next_change
-        if upcoming is None or self._player.state() is not PlayerState.PLAYING:
+        upcoming, player = self.active.next_change, self._player
+        if upcoming is None or player is None or player.state() is not PlayerState.PLAYING:
             return
-        wait_ms = (upcoming - t) / max(self._player.rate(), 0.01) * 1000.0
+        wait_ms = (upcoming - t) / max(player.rate(), 0.01) * 1000.0
         if 0 <= wait_ms < POLL_MS and not self._boundary.isActive():
             self._boundary.start(max(0, int(wait_ms) + 1))

@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
         self.vlc_problem = vlc_problem  # set when libVLC is missing/too old: never try it
         self.clock_time = clock_time  # the clock player's time source (tests inject their own)
         self.video_path: str | None = None
+        self.editing: QObject | None = None  # the timing editor, when the app installs one
+        self.copy_clock: QObject | None = None  # the copy's clock, when the app installs one
         self.clock_reason = ""
         self._vlc: Player | None = None
         self._selected: Segment | None = None
@@ -197,7 +199,7 @@ class MainWindow(QMainWindow):
         menu: QMenu,
         text: str,
         slot,
-        shortcut: str | QKeySequence | None = None,
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
         checkable: bool = False,
     ) -> QAction:
         """A menu entry whose shortcut also works with the menu bar hidden (fullscreen)."""
@@ -730,6 +732,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(layout["geometry"])
 
     def _remember_video(self) -> None:
+        assert self.video_path is not None  # callers check that a video is open
         self.memory.remember(
             video_key(self.video_path),
             self.player.position(),

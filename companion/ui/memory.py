@@ -68,7 +68,7 @@ class Memory:
         value = self.settings.value("recent", [])
         if isinstance(value, str):  # QSettings returns a lone string for a one-item list
             value = [value]
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def add_recent(self, path: str) -> list[str]:
         absolute = str(Path(path).expanduser().resolve())

@@ -207,9 +207,10 @@ class NowPanel(QWidget):
     def _show_cards(self, notes: tuple[Note, ...]) -> None:
         while self.cards.count():
             item = self.cards.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()  # deleteLater alone leaves it drawn until the loop turns
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # deleteLater alone leaves it drawn until the loop turns
+                widget.deleteLater()
         for note in notes:
             self.cards.addWidget(note_card(note))
 
