@@ -5,15 +5,36 @@ from __future__ import annotations
 import json
 import random
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pysubs2
 import pytest
+from click.testing import CliRunner
 from clip import make_clip
 from conftest import run_companion
 from copy_clip import subtitled_copy
 
+from companion.cli import main
+
 PAL = 24000 / 1001 / 25
+
+
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str, db: Path) -> Ran:
+    """The real command line, in this process (a new interpreter per call costs a second)."""
+    result = CliRunner().invoke(main, ["--db", str(db), *args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
 WAKANDA = "What comes out of Wakanda"
 
 
@@ -25,7 +46,7 @@ def clips(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def companion_json(db: Path, *args: str):
-    done = run_companion(*args, "--json", db=db)
+    done = cli(*args, "--json", db=db)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -41,7 +62,7 @@ def test_a_map_set_by_hand_is_reported_and_remembered(db_path: Path, clips):
     assert (data["offset_s"], data["speed"], data["pieces"]) == (23.7, 1.0, [])
     assert data["confidence"] == 1.0 and data["seconds"] >= 0
     assert "23.7 s later than the reference" in data["summary"]
-    text = run_companion("sync", str(a), "--offset", "-4", db=db_path)
+    text = cli("sync", str(a), "--offset", "-4", db=db_path)
     assert text.returncode == 0 and "4.0 s earlier" in text.stdout
 
 
@@ -51,7 +72,7 @@ def test_locate_and_at_on_a_copys_clock(db_path: Path, clips):
     reference = companion_json(db_path, "locate", WAKANDA)[0]
     on_copy = companion_json(db_path, "locate", "--video", str(a), WAKANDA)[0]
     assert on_copy["time_s"] == pytest.approx(reference["time_s"] + 23.7, abs=0.002)
-    printed = run_companion("locate", "--video", str(a), WAKANDA, db=db_path).stdout
+    printed = cli("locate", "--video", str(a), WAKANDA, db=db_path).stdout
     assert printed.startswith(_clock(reference["time_s"] + 23.7))
 
     start = companion_json(db_path, "segments")[41]["start_s"]  # segment 42, reference clock
@@ -106,7 +127,7 @@ def test_subtitles_follow_the_copy_and_timing_files_stay_on_the_reference(
         for fmt in ("srt", "json", "csv"):
             path = tmp_path / f"{name}.{fmt}"
             args = ["export", str(path)] + (["--video", str(video)] if video else [])
-            done = run_companion(*args, db=db_path)
+            done = cli(*args, db=db_path)
             assert done.returncode == 0, done.stderr
             files[name, fmt] = path
             if video and fmt != "srt":
@@ -118,7 +139,7 @@ def test_subtitles_follow_the_copy_and_timing_files_stay_on_the_reference(
         assert files["ref", fmt].read_bytes() == files["copy", fmt].read_bytes()
     assert json.loads(files["copy", "json"].read_text())["clock"] == "reference"
     assert "# clock=reference\n" in files["copy", "csv"].read_text()
-    done = run_companion("import", str(files["copy", "csv"]), db=db_path)
+    done = cli("import", str(files["copy", "csv"]), db=db_path)
     assert done.returncode == 0 and "already match" in done.stdout
 
 
@@ -136,7 +157,7 @@ def test_a_file_that_is_not_a_video_gets_no_map(db_path: Path, clips, tmp_path: 
     cases = ((sound, "audio-only"), (garbage, "can't open"), (tmp_path / "no.mkv", "can't read"))
     for bad, says in cases:
         for args, message in (([], says), (["--offset", "3"], str(bad))):
-            done = run_companion("sync", str(bad), "--json", *args, db=db_path)
+            done = cli("sync", str(bad), "--json", *args, db=db_path)
             assert done.returncode == 2 and done.stderr.startswith("companion: error: ")
             assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr
     located = companion_json(db_path, "locate", "--video", str(a), WAKANDA)[0]
@@ -180,12 +201,12 @@ def _seconds(clock: str) -> float:
 
 def test_a_copy_new_to_the_store_is_synced_first(db_path: Path, pal_copy: Path):
     reference = companion_json(db_path, "locate", WAKANDA)[0]["time_s"]
-    first = run_companion("locate", "--video", str(pal_copy), WAKANDA, "--json", db=db_path)
+    first = cli("locate", "--video", str(pal_copy), WAKANDA, "--json", db=db_path)
     assert first.returncode == 0, first.stderr
     assert "new copy, syncing it first" in first.stderr
     located = json.loads(first.stdout)[0]["time_s"]
     assert abs(located - (5.0 + PAL * reference)) < 0.1
-    again = run_companion("locate", "--video", str(pal_copy), WAKANDA, db=db_path)
+    again = cli("locate", "--video", str(pal_copy), WAKANDA, db=db_path)
     assert "syncing" not in again.stderr
 
 
@@ -197,13 +218,13 @@ def test_a_refused_sync_stores_nothing_and_keeps_the_earlier_map(
     other_film = subtitled_copy(tmp_path / "other.mkv", lambda ms: rng.randrange(8_400_000))
     for video in (short, other_film):
         by_hand(db_path, video, 12.5)
-        done = run_companion("sync", str(video), "--json", db=db_path)  # --json: no progress
+        done = cli("sync", str(video), "--json", db=db_path)  # --json: no progress
         assert done.returncode == 2 and done.stdout == ""
         assert done.stderr.startswith("companion: error: ") and str(video) in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
         kept = companion_json(db_path, "at", "--video", str(video), "100")
         assert kept["segment"]["start_s"] <= 100  # still answered on the hand-set clock
-    refused = run_companion("sync", str(short), db=db_path).stderr.splitlines()
+    refused = cli("sync", str(short), db=db_path).stderr.splitlines()
     assert "reading" in refused[0] and "a copy of the film runs at least" in refused[-1]
     reference = companion_json(db_path, "locate", WAKANDA)[0]["time_s"]
     located = companion_json(db_path, "locate", "--video", str(other_film), WAKANDA)[0]
@@ -220,6 +241,6 @@ def test_align_on_a_video_stays_on_the_reference_clock_and_remembers_the_copy(
     assert companion_json(db_path, "locate", WAKANDA)[0]["time_s"] == pytest.approx(
         reference, abs=0.5
     )
-    on_copy = run_companion("locate", "--video", str(late_copy), WAKANDA, "--json", db=db_path)
+    on_copy = cli("locate", "--video", str(late_copy), WAKANDA, "--json", db=db_path)
     assert "syncing" not in on_copy.stderr  # align remembered the copy's map
     assert json.loads(on_copy.stdout)[0]["time_s"] == pytest.approx(reference + 23.7, abs=0.5)
