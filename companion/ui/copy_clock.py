@@ -149,8 +149,8 @@ class CopyClock(QObject):
             self._say(f"Sync cancelled; the panel stays on {clock}.")
             return
         self.window.show_notice(
-            f"Couldn't place this copy on the film's clock: {message} The panel stays on "
-            f"{clock}; if your copy runs differently, use Copy ▸ Set offset by hand…"
+            f"Couldn't place this copy on the film's clock ({message.rstrip('.')}). The panel "
+            f"stays on {clock}; if your copy runs differently, use Copy ▸ Set offset by hand…"
         )
 
     def _next(self) -> None:
