@@ -362,7 +362,7 @@ class Store:
             if conn.in_transaction:
                 with suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error) and _ENVIRONMENT.get(_primary(exc)):
+            if isinstance(exc, sqlite3.Error) and _primary(exc) in _ENVIRONMENT:
                 raise self._problem(exc, "nothing was changed") from None
             raise
 
@@ -374,7 +374,7 @@ class Store:
                 f"{self.path}: the database is busy (another Companion is writing); "
                 f"{outcome}; try again in a moment"
             )
-        problem = _ENVIRONMENT.get(code, str(exc))
+        problem = _ENVIRONMENT[code] if code in _ENVIRONMENT else str(exc)
         return StoreError(f"{self.path}: {problem}; {outcome}")
 
     # films and tracks -------------------------------------------------------------------

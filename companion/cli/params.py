@@ -84,7 +84,8 @@ class NumbersCommand(click.Command):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         settings = dict(kwargs.pop("context_settings", None) or {})
         settings["ignore_unknown_options"] = True
-        super().__init__(*args, context_settings=settings, **kwargs)
+        kwargs["context_settings"] = settings
+        super().__init__(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _refuse_unknown_options(self, ctx, args)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import pairwise
-from typing import Literal
+from typing import Any, Literal
 
 from companion.errors import CompanionError, shown
 from companion.store import TIMING_COLUMNS, Store
@@ -140,7 +140,7 @@ def _record(
     change: Callable[[dict[int, _Seg]], dict[int, dict]],
     clock: Callable[[float], float] | None = None,
     anchors: list[list] | None = None,
-    settle: Callable[[], None] | None = None,
+    settle: Callable[[], object] | None = None,
     notes_of: str | None = None,
 ) -> Edit:
     """Run one edit as one transaction and log it; ``change`` returns the pin columns it sets.
@@ -176,7 +176,7 @@ def _record(
         if settle is not None:
             settle()
         after = _segments(store, track_id)
-        payload: dict[str, dict] = {"segments": {}}
+        payload: dict[str, Any] = {"segments": {}}
         for n, seg in after.items():
             changed = [c for c in TIMING_COLUMNS if seg.values[c] != segs[n].values[c]]
             if changed:
@@ -554,7 +554,7 @@ def reanchor(
     track_id: str,
     anchors: list[list],
     label: str,
-    settle: Callable[[], None] | None = None,
+    settle: Callable[[], object] | None = None,
 ) -> Edit:
     """Replace the track's anchors (an align) and re-time every unpinned segment, as one edit;
     ``settle`` re-places the notes, whose times the edit records too."""
