@@ -171,3 +171,20 @@ def test_a_sync_waits_for_another_job_instead_of_cancelling_it(
     qtbot.waitUntil(lambda: clock.copy is not None, timeout=30000)
     assert finished == ["Listening", "Syncing your copy"]  # the other job was not cancelled
     assert abs(window.content.release.offset_s + CUT_S) < 0.1
+
+
+def test_cancelling_the_sync_keeps_the_reference_clock_and_stores_nothing(
+    qtbot, opened, store: Store, late_start: Path
+):
+    window, _editing, clock = opened
+    assert window.open_video(str(late_start))
+    window.jobs.bar.cancel_button.click()  # at once: the sync is still reading the file
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=30000)
+    assert "Sync cancelled; the panel stays on the reference clock" in (
+        window.statusBar().currentMessage()
+    )
+    assert clock.copy is None and window.content.release is IDENTITY
+    assert store.copies(clock.film_id) == []
+    clock.sync_action.trigger()  # Copy ▸ Sync again
+    qtbot.waitUntil(lambda: clock.copy is not None, timeout=30000)
+    assert abs(window.content.release.offset_s + CUT_S) < 0.1
