@@ -115,6 +115,11 @@ def test_notes_on_a_copys_clock(db_path: Path, clips):
     assert placed
     for note in placed:
         assert note["start_s"] == pytest.approx(reference[note["id"]]["start_s"] + 23.7, abs=0.002)
+    found = companion_json(db_path, "search", "cuttlefish")
+    on_copy_hits = companion_json(db_path, "search", "--video", str(a), "cuttlefish")
+    assert found and [h["key"] for h in on_copy_hits] == [h["key"] for h in found]
+    for hit, ref in zip(on_copy_hits, found, strict=True):
+        assert hit["start_s"] == pytest.approx(ref["start_s"] + 23.7, abs=0.002)
 
 
 def test_subtitles_follow_the_copy_and_timing_files_stay_on_the_reference(

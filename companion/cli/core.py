@@ -16,6 +16,7 @@ from companion.content.locate import find_phrase
 from companion.model import Note, Segment
 from companion.store import Store
 from companion.timing.copy_times import (
+    hit_on_copy,
     note_on_copy,
     segment_on_copy,
     time_on_copy,
@@ -181,12 +182,16 @@ def _locate_text(result: dict) -> str:
 @main.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", type=COUNT, default=20, show_default=True, help="Most results to show.")
+@video_option
 @json_option
 @click.pass_context
-def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+def search(
+    ctx: click.Context, query: tuple[str, ...], limit: int, video: Path | None, as_json: bool
+) -> None:
     """Full-text search of the commentary and the notes, best matches first."""
     store = open_store(ctx)
-    hits = store.search(" ".join(query), limit=limit)
+    release = copy_release(ctx, video, store.film()["id"])
+    hits = [hit_on_copy(release, h) for h in store.search(" ".join(query), limit=limit)]
     emit(
         as_json,
         [asdict(h) for h in hits],

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from companion.model import Anchor, Note, Segment
+from companion.store import SearchHit
 from companion.timing.releases import ReleaseMap
 
 
@@ -37,6 +38,13 @@ def anchor_on_copy(release: ReleaseMap, anchor: Anchor) -> Anchor:
     if release.is_identity:
         return anchor
     return replace(anchor, film_s=time_on_copy(release, anchor.film_s))
+
+
+def hit_on_copy(release: ReleaseMap, hit: SearchHit) -> SearchHit:
+    """A search result with its time on the copy's clock."""
+    if release.is_identity or hit.start_s is None:
+        return hit
+    return replace(hit, start_s=time_on_copy(release, hit.start_s))
 
 
 def nudge_to_reference(release: ReleaseMap, copy_s: float, copy_seconds: float) -> float:

@@ -7,11 +7,11 @@ build a window from lists and lets the store change without touching the widgets
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from companion.model import Anchor, Note, Segment
 from companion.store import SearchHit, Store
-from companion.timing.copy_times import anchor_on_copy, note_on_copy, segment_on_copy, time_on_copy
+from companion.timing.copy_times import anchor_on_copy, hit_on_copy, note_on_copy, segment_on_copy
 from companion.timing.releases import IDENTITY, ReleaseMap
 from companion.timing.timeline_index import TimelineIndex
 
@@ -89,10 +89,7 @@ def _mapped(release: ReleaseMap, on_copy: Callable, records: Sequence) -> Sequen
 
 def _search_on(release: ReleaseMap, search: SearchFn) -> SearchFn:
     def on_copy(query: str) -> Sequence[SearchHit]:
-        return [
-            h if h.start_s is None else replace(h, start_s=time_on_copy(release, h.start_s))
-            for h in search(query)
-        ]
+        return [hit_on_copy(release, h) for h in search(query)]
 
     return on_copy
 
