@@ -10,6 +10,11 @@ the first time libVLC reports a playing position; the output says which mode ran
 goes to the dummy output (no sound card needed). CPU is split per thread from /proc (Linux): the
 Qt main thread is the app's own share (the 30 Hz panel poll of ``position()``), the rest is
 libVLC decoding and output.
+
+``--window`` measures the real app instead: the whole window (panel, timeline, editing strip, the
+store of the bundled film) on the same clip, in four states (video paused, video playing, clock
+paused, clock playing), with the app's own share (every thread that is not libVLC's) apart from
+libVLC's. Media and the built database are cached under ``artifacts/bench``.
 """
 
 from __future__ import annotations
@@ -84,6 +89,103 @@ def percentiles(values: list[float]) -> str:
     return "p50 {:6.1f} ms  p95 {:6.1f} ms  max {:6.1f} ms".format(*ms)
 
 
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "bench"
+
+
+def cached_clip(seconds: float, size: str) -> Path:
+    """The clip at this length and size, made once (a 720p encode takes a while)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"clip-{size}-{seconds:g}s.mkv"
+    if not path.is_file():
+        make_clip(path.with_suffix(".tmp.mkv"), seconds=seconds, size=size).rename(path)
+    return path
+
+
+def cached_db() -> Path:
+    """The bundled film's store, built once and copied for each run (the app writes to it)."""
+    import shutil
+
+    from companion.bootstrap import ensure_loaded
+    from companion.store import Store
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    built = ARTIFACTS / "built.db"
+    if not built.is_file():
+        with Store(built) as store:
+            ensure_loaded(store)
+            store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = Path(tempfile.mkdtemp()) / "companion.db"
+    shutil.copy(built, copy)
+    return copy
+
+
+def vlc_thread_ids(before: set[int]) -> set[int]:
+    """Threads that appeared once libVLC started (its decoders, outputs, timers)."""
+    return set(thread_cpu()) - before
+
+
+def measure(app: QApplication, seconds: float, vlc_threads: set[int]) -> tuple[float, float]:
+    """(app %, libVLC %) of one core over ``seconds`` of a real event loop."""
+    threads0, wall0 = thread_cpu(), time.monotonic()
+    loop = QEventLoop()
+    QTimer.singleShot(round(seconds * 1000), loop.quit)
+    loop.exec()
+    threads1, wall = thread_cpu(), time.monotonic() - wall0
+    used = {tid: threads1[tid] - threads0.get(tid, 0.0) for tid in threads1}
+    vlc = sum(v for tid, v in used.items() if tid in vlc_threads)
+    own = sum(v for tid, v in used.items() if tid not in vlc_threads)
+    return 100 * own / wall, 100 * vlc / wall
+
+
+def window_bench(opts: argparse.Namespace) -> None:
+    """CPU of the real window, paused and playing, with a video and in clock mode."""
+    from PySide6.QtCore import QSettings
+
+    from companion.store import Store
+    from companion.ui.app import application, build_window
+
+    real = bool(os.environ.get("DISPLAY")) and not opts.dummy
+    if not real:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = application()
+    clip = cached_clip(max(opts.seconds * 2 + 10, 30), opts.size)
+    db = cached_db()
+    settings = QSettings(str(db.with_suffix(".ini")), QSettings.Format.IniFormat)
+    vout = (f"--vout={opts.vout}",) if opts.vout else ()
+    args = ("--aout=dummy", *(vout if real else ("--vout=dummy",)))
+    store = Store(db)
+    before = set(thread_cpu())
+    window = build_window(store, settings, vlc_args=args)
+    window.resize(1440, 880)
+    window.show()
+    spin(app, window.isVisible, 5)
+    before |= set(thread_cpu())  # Qt's own threads (xcb, dbus) count as the app's
+    window.open_video(str(clip))
+    spin(app, lambda: window.player.state() is PlayerState.PLAYING, 15)
+    spin(app, lambda: window.player.position() > 1.0, 15)
+    vlc = vlc_thread_ids(before)
+    print(f"libVLC            {vlc_available()[1]}; clip {opts.size}; window 1440x880")
+    print(f"mode              {'real X11 window' if real else 'offscreen, --vout=dummy'}")
+    playing = measure(app, opts.seconds, vlc)
+    window.player.pause()
+    spin(app, lambda: window.player.state() is PlayerState.PAUSED, 5)
+    measure(app, 1.0, vlc)  # let the pause settle
+    paused = measure(app, opts.seconds, vlc)
+    window.close_video()
+    clock_paused = measure(app, opts.seconds, vlc)
+    window.player.play()
+    clock_playing = measure(app, opts.seconds, vlc)
+    for name, (own, dec) in (
+        ("video playing", playing),
+        ("video paused", paused),
+        ("clock paused", clock_paused),
+        ("clock playing", clock_playing),
+    ):
+        print(f"{name:<17} app {own:5.1f} % of a core   libVLC {dec:5.1f} %   ({opts.seconds:g} s)")
+    window.close()
+    store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="playback measured")
@@ -95,7 +197,11 @@ def main() -> None:
         help="libVLC video output (default: its own choice; xcb_x11 avoids "
         "the OpenGL output, which Xvfb can only run in software)",
     )
+    parser.add_argument("--window", action="store_true", help="the real app window's CPU")
     opts = parser.parse_args()
+    if opts.window:
+        window_bench(opts)
+        return
 
     ok, version = vlc_available()
     if not ok:

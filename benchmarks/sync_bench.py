@@ -36,6 +36,10 @@ VARIANTS: dict[str, tuple[Truth, str]] = {
     "pal-12.3_vobsub": (Truth(offset_s=-12.3, speed=PAL / NTSC_FILM), "dvdsub"),
     "missing10%_pgs": (Truth(offset_s=5.0, missing=0.1), "pgs"),
     "inserted60s_pgs": (Truth(offset_s=8.0, insert_at_s=INSERT_AT_S, insert_s=60.0), "pgs"),
+    "pal+inserted_vobsub": (
+        Truth(offset_s=-12.3, speed=PAL / NTSC_FILM, insert_at_s=INSERT_AT_S, insert_s=60.0),
+        "dvdsub",
+    ),
 }
 
 
@@ -100,7 +104,7 @@ def main() -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     lag = audio_lag_s(CACHE)
     print(f"AAC-in-MKV lag measured on a click clip: {lag * 1000:.1f} ms (added to the truth)")
-    header = f"{'copy':18} {'method':15} {'offset err':>10} {'speed err':>10} {'boundary':>9}"
+    header = f"{'copy':19} {'method':15} {'offset err':>10} {'speed err':>10} {'boundary':>9}"
     print(header + f" {'wall s':>7} {'RSS MB':>7} {'ffmpeg≤MB':>9}  read")
     for name in VARIANTS:
         if args.only and args.only not in name:
@@ -116,9 +120,9 @@ def main() -> None:
             )
             if done.returncode != 0:
                 reason = (done.stderr.strip().splitlines() or ["?"])[-1]
-                print(f"{name:18} {method:15} FAILED: {reason}")
+                print(f"{name:19} {method:15} FAILED: {reason}")
                 continue
-            print(f"{name:18} {method:15} {_row(json.loads(done.stdout), truth, lag)}")
+            print(f"{name:19} {method:15} {_row(json.loads(done.stdout), truth, lag)}")
 
 
 def _row(got: dict, truth: Truth, lag: float) -> str:

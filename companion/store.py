@@ -22,7 +22,7 @@ from companion.errors import CompanionError, shown
 from companion.model import Anchor, Note, Segment, Source, Span
 from companion.timing.releases import ReleaseMap
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # The columns of a segment that timing (estimates, alignment, edits) may change.
 TIMING_COLUMNS = (
     "start_s",
@@ -195,6 +195,32 @@ def _migrate_v3(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS edits_track_state ON edits (track_id, state, id)")
 
 
+# What each change counter counts: (table, the column naming the scope, the counter's kind).
+# A window reloads only the kinds whose counter moved (see ``Store.change_counters``).
+CHANGE_SOURCES = (
+    ("segments", "track_id", "segments"),
+    ("anchors", "track_id", "anchors"),
+    ("edits", "track_id", "history"),
+    ("notes", "film_id", "notes"),
+)
+
+
+def _migrate_v4_changes(db: sqlite_utils.Database) -> None:
+    """v4: a change counter per (track or film, kind), bumped by triggers on every write.
+
+    Triggers, not Python, so that every writer (this process, the CLI, a worker thread, another
+    Companion) moves the counters, whichever module did the write.
+    """
+    db.table("changes").create({"scope": str, "kind": str, "counter": int}, pk=("scope", "kind"))
+    for table, column, kind in CHANGE_SOURCES:
+        for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+            db.execute(
+                f"CREATE TRIGGER {table}_count_{event.lower()} AFTER {event} ON {table} BEGIN "
+                f"INSERT INTO changes (scope, kind, counter) VALUES ({row}.{column}, '{kind}', 1) "
+                "ON CONFLICT (scope, kind) DO UPDATE SET counter = counter + 1; END"
+            )
+
+
 def _migrate_copies(db: sqlite_utils.Database) -> None:
     """Copies of a film the user has opened, by content fingerprint, with their release map."""
     db.table("copies").create(
@@ -218,6 +244,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_v1,
     _migrate_v2,
     _migrate_v3,
+    _migrate_v4_changes,
     _migrate_copies,
 ]
 
@@ -242,7 +269,7 @@ class Store:
             self.db = self._connect()
             version = self._version() if existed else 0
         except sqlite3.DatabaseError as exc:
-            if _primary(exc) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, None):
+            if _primary(exc) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_OK):
                 raise StoreError(f"{self.path}: not a usable companion database ({exc})") from None
             raise self._problem(exc, "nothing was changed") from None
         if version > SCHEMA_VERSION:
@@ -288,12 +315,15 @@ class Store:
         if row is None:
             return 0
         try:
-            return int(row[0])
+            version = int(row[0])
         except (TypeError, ValueError):
+            version = -1
+        if version < 0:
             raise StoreError(
                 f"{self.path}: not a usable companion database (schema version "
-                f"{shown(row[0])} is not a number)"
-            ) from None
+                f"{shown(row[0])} is not a number of a version)"
+            )
+        return version
 
     def _enable_wal(self) -> None:
         try:
@@ -376,6 +406,20 @@ class Store:
             )
         problem = _ENVIRONMENT[code] if code in _ENVIRONMENT else str(exc)
         return StoreError(f"{self.path}: {problem}; {outcome}")
+
+    # what changed ------------------------------------------------------------------------
+
+    def change_counters(self) -> dict[tuple[str, str], int]:
+        """{(track or film id, kind): counter}; a counter moves with every write of its kind.
+
+        Kinds: "segments", "anchors", "history" (per track) and "notes" (per film).
+        """
+        rows = self.db.execute("SELECT scope, kind, counter FROM changes").fetchall()
+        return {(scope, kind): counter for scope, kind, counter in rows}
+
+    def data_version(self) -> int:
+        """SQLite's ``data_version``: it moves when another connection commits (cheap to poll)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     # films and tracks -------------------------------------------------------------------
 
@@ -589,10 +633,10 @@ _ENVIRONMENT = {
 }
 
 
-def _primary(exc: sqlite3.Error) -> int | None:
-    """SQLite's primary result code of ``exc`` (extended codes keep it in the low byte)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return None if code is None else code & 0xFF
+def _primary(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of ``exc`` (extended codes keep it in the low byte); 0
+    (SQLITE_OK, never an error's) when the error has none."""
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF
 
 
 def fts_query(text: str) -> str:

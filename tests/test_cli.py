@@ -31,6 +31,7 @@ def test_segments_text_output(db_path: Path):
     assert result.stdout.splitlines()[0].split()[:2] == ["1", "00:00:00.000"]
 
 
+@pytest.mark.slow
 def test_first_run_builds_the_store_at_the_given_path(tmp_path: Path):
     db = tmp_path / "fresh.db"
     result = run_companion_process("at", "0:30", "--json", db=db)
@@ -39,6 +40,7 @@ def test_first_run_builds_the_store_at_the_given_path(tmp_path: Path):
     assert db.is_file()
 
 
+@pytest.mark.slow
 def test_db_from_environment(tmp_path: Path):
     db = tmp_path / "env.db"
     result = run_companion_process("at", "60", env={"COMPANION_DB": str(db)})

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from companion.cli import main
+from companion.timing import edits
 from companion.timing.timecode import format_time
 
 
@@ -104,3 +105,18 @@ def test_a_pack_nested_100000_deep_is_refused(db_path: Path, tmp_path: Path):
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 1e308, -1e308])
 def test_formatting_a_time_never_raises(value: float):
     assert format_time(value)
+
+
+@pytest.mark.parametrize("offset", [float("nan"), float("inf"), -1e308])
+def test_the_core_refuses_a_shift_that_is_not_a_number(store, offset: float):
+    with pytest.raises(edits.EditError, match="not a film time difference"):
+        edits.shift(store, store.track()["id"], offset)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 1e308])
+def test_the_core_refuses_pins_and_nudges_that_are_not_numbers(store, value: float):
+    track = store.track()["id"]
+    with pytest.raises(edits.EditError, match="outside the film"):
+        edits.set_time(store, track, 42, value)
+    with pytest.raises(edits.EditError, match="outside the film"):
+        edits.nudge(store, track, 42, value)

@@ -103,6 +103,7 @@ def database(built_db: Path, tmp_path_factory) -> Database:
     opened.watch.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 @settings(
     max_examples=40,

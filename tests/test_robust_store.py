@@ -28,6 +28,7 @@ with Store(sys.argv[1]) as s:
 """
 
 
+@pytest.mark.slow
 def test_concurrent_first_runs_build_one_store(tmp_path: Path):
     for round_ in range(3):
         db = tmp_path / f"first-{round_}.db"
@@ -91,11 +92,12 @@ def test_a_real_full_disk_is_one_line_and_nothing_changed(db_path: Path, small_d
     holder.close()
 
 
-def test_a_schema_version_that_is_not_a_number_is_refused(db_path: Path):
+@pytest.mark.parametrize("value", ["two", "-1", "", "3.5"])
+def test_a_schema_version_that_is_not_a_number_is_refused(db_path: Path, value: str):
     with Store(db_path) as store:
-        store.db.execute("UPDATE meta SET value = 'two' WHERE key = 'schema_version'")
+        store.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [value])
         store.db.conn.commit()
-    assert_refused(db_path, "segments", message="schema version 'two' is not a number")
+    assert_refused(db_path, "segments", message=f"schema version {value!r} is not a number")
 
 
 def test_a_read_only_database_serves_reads(db_path: Path, tmp_path: Path):

@@ -202,6 +202,13 @@ def test_a_copy_of_another_film_is_refused(copies, reference) -> None:
         measure_cue_starts(list(_other_film(reference).starts + 3.0), reference)
 
 
+def test_too_few_cues_are_refused(reference) -> None:
+    with pytest.raises(SyncError, match="too few"):
+        measure_cue_starts([], reference)
+    with pytest.raises(SyncError, match="too few"):
+        measure_cue_starts(list(reference.starts[:5]), reference)
+
+
 @pytest.fixture(scope="session")
 def silent_copy(work: Path) -> Path:
     return ffmpeg(

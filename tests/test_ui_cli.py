@@ -85,9 +85,9 @@ def test_play_clip_at_time_then_sigterm_saves_the_position(db_path, tmp_path, xv
     _out, err = app.communicate(timeout=30)
     assert app.returncode == 0, err[-2000:]
     settings = saved_settings(tmp_path)
-    videos = [s for s in settings.sections() if s == "videos"]
-    assert videos, f"nothing remembered: {settings.sections()}"
-    positions = [float(v) for k, v in settings["videos"].items() if k.endswith("\\position")]
+    assert "databases" in settings.sections(), f"nothing remembered: {settings.sections()}"
+    kept = settings["databases"].items()  # per database: <db>\videos\<video>\position
+    positions = [float(v) for k, v in kept if "\\videos\\" in k and k.endswith("\\position")]
     assert positions and 3.0 < positions[0] <= 10.0
 
 
@@ -101,6 +101,6 @@ def test_play_without_video_is_clock_mode_and_remembers_the_time(db_path, tmp_pa
     app.send_signal(signal.SIGTERM)
     _out, err = app.communicate(timeout=30)
     assert app.returncode == 0, err[-2000:]
-    clock = saved_settings(tmp_path)["clock"]
-    positions = [float(v) for k, v in clock.items() if k.endswith("\\position")]
+    kept = saved_settings(tmp_path)["databases"].items()
+    positions = [float(v) for k, v in kept if "\\clock\\" in k and k.endswith("\\position")]
     assert positions == [3600.0]  # paused at the requested time: the clock did not run

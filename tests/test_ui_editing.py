@@ -8,8 +8,8 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from companion.store import Store
 from companion.timing import edits
 from companion.timing.timecode import format_time
-from companion.ui.content import content_from_store
 from companion.ui.editing import install_editing
+from companion.ui.film_model import FilmModel
 from companion.ui.main_window import MainWindow
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -26,7 +26,7 @@ class FrozenClock:
 
 def open_editor(qtbot, store: Store, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(content_from_store(store), settings, clock_time=FrozenClock())
+    window = MainWindow(FilmModel.from_store(store), settings, clock_time=FrozenClock())
     qtbot.addWidget(window)
     controller = install_editing(window, store)
     window.show()
@@ -68,7 +68,8 @@ def test_hotkeys_edit_the_selected_segment_and_undo_through_the_store(qtbot, edi
     # the window shows the new times: content, list (origin in the tooltip), strip
     shown = window.content.segment(42)
     assert (shown.start_s, shown.origin) == (store.segment(track, 42).start_s, "pinned")
-    assert "pinned" in window.browse._rows[42].toolTip()
+    model = window.browse.segment_model
+    assert "pinned" in model.rows[model.row_of("segment", "42")].tip
     assert "00:41:53.400" in controller.strip.label.text()
     key(qtbot, window, Qt.Key.Key_Z, CTRL)
     key(qtbot, window, Qt.Key.Key_Z, CTRL)

@@ -8,6 +8,7 @@ first seconds of the copy are minutes into the commentary.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,9 @@ from companion.player.base import PlayerState
 from companion.player.vlc_player import vlc_available
 from companion.store import Store
 from companion.timing.releases import IDENTITY, ReleaseMap
-from companion.ui.content import content_from_store
 from companion.ui.copy_clock import CopyClock
 from companion.ui.editing import install_editing
+from companion.ui.film_model import FilmModel
 from companion.ui.main_window import MainWindow
 
 pytestmark = [
@@ -44,7 +45,7 @@ def settings(tmp_path) -> QSettings:
 
 
 def open_window(qtbot, store: Store, settings: QSettings):
-    window = MainWindow(content_from_store(store), settings, vlc_args=DUMMY)
+    window = MainWindow(FilmModel.from_store(store), settings, vlc_args=DUMMY)
     qtbot.addWidget(window)
     editing = install_editing(window, store)
     clock = CopyClock(window, store)
@@ -139,7 +140,7 @@ def test_a_copy_that_cant_be_placed_says_so_and_stays_on_the_reference(
     assert window.content.release is IDENTITY and clock.copy is None
     assert clock.status.text() == "Reference clock"
     assert store.copies(clock.film_id) == []
-    assert window.player.state() is PlayerState.PLAYING  # it still plays
+    assert window.video_path == str(test_clip)  # the video stays open
 
 
 def test_sync_again_that_fails_keeps_the_earlier_map(qtbot, opened, store: Store, test_clip):
@@ -174,17 +175,30 @@ def test_a_sync_waits_for_another_job_instead_of_cancelling_it(
 
 
 def test_cancelling_the_sync_keeps_the_reference_clock_and_stores_nothing(
-    qtbot, opened, store: Store, late_start: Path
+    qtbot, opened, store: Store, late_start: Path, monkeypatch
 ):
     window, _editing, clock = opened
+    measure = copies.measure
+
+    def after_a_cancel(film_id, video, progress, cancel):
+        """The real measurement, started once Cancel was pressed (a sync takes well under a
+        second here: pressed any later, the test would race it)."""
+        deadline = time.monotonic() + 10
+        while not cancel.cancelled and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return measure(film_id, video, progress, cancel)
+
+    monkeypatch.setattr(copies, "measure", after_a_cancel)
     assert window.open_video(str(late_start))
-    window.jobs.bar.cancel_button.click()  # at once: the sync is still reading the file
+    assert window.jobs.busy
+    window.jobs.bar.cancel_button.click()
     qtbot.waitUntil(lambda: not window.jobs.busy, timeout=30000)
     assert "Sync cancelled; the panel stays on the reference clock" in (
         window.statusBar().currentMessage()
     )
     assert clock.copy is None and window.content.release is IDENTITY
     assert store.copies(clock.film_id) == []
-    clock.sync_action.trigger()  # Copy ▸ Sync again
+    monkeypatch.setattr(copies, "measure", measure)
+    clock.sync_action.trigger()  # Tools ▸ Sync again
     qtbot.waitUntil(lambda: clock.copy is not None, timeout=30000)
     assert abs(window.content.release.offset_s + CUT_S) < 0.1

@@ -88,15 +88,15 @@ def test_clip_plays_seeks_and_lists_both_audio_tracks(qtbot, window, test_clip):
     qtbot.waitUntil(lambda: window.player.duration() > 9.0, timeout=5000)
     assert window.transport.duration_label.text() == "00:00:10"
     qtbot.waitUntil(lambda: window.player.position() >= 4.0, timeout=5000)
-    window._fill_audio_tracks()
-    names = [a.text() for a in window.audio_menu.actions()]
+    window.tracks.fill_audio()
+    names = [a.text() for a in window.tracks.audio_menu.actions()]
     assert any("Main" in n for n in names) and any("Commentary" in n for n in names)
-    commentary = next(a for a in window.audio_menu.actions() if "Commentary" in a.text())
+    commentary = next(a for a in window.tracks.audio_menu.actions() if "Commentary" in a.text())
     commentary.trigger()
     qtbot.waitUntil(lambda: window.player.audio_track() == window.player.audio_tracks()[1].id)
-    window._fill_subtitle_tracks()
-    assert next(a.text() for a in window.subtitle_menu.actions()) == "Off"
-    assert len(window.subtitle_menu.actions()) >= 2
+    window.tracks.fill_subtitles()
+    assert next(a.text() for a in window.tracks.subtitle_menu.actions()) == "Off"
+    assert len(window.tracks.subtitle_menu.actions()) >= 2
     assert window.now_panel.active.segment.n == 1  # the clip's first seconds: segment 1
 
 
@@ -106,7 +106,7 @@ def test_position_and_audio_track_are_remembered_per_video(qtbot, store, setting
     qtbot.waitUntil(lambda: first.player.state() is PlayerState.PLAYING, timeout=10000)
     qtbot.waitUntil(lambda: len(first.player.audio_tracks()) == 2, timeout=5000)
     commentary = first.player.audio_tracks()[1].id
-    first.choose_audio_track(commentary)
+    first.tracks.choose_audio(commentary)
     first.seek(6.0)
     qtbot.waitUntil(lambda: first.player.position() >= 6.0, timeout=5000)
     first.player.pause()
@@ -125,6 +125,7 @@ def test_position_and_audio_track_are_remembered_per_video(qtbot, store, setting
 def drop(window: MainWindow, path) -> None:
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
 
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
@@ -136,9 +137,10 @@ def drop(window: MainWindow, path) -> None:
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    window.dragEnterEvent(enter)
+    QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
-    window.dropEvent(
+    QApplication.sendEvent(
+        window,
         QDropEvent(
             QPointF(point), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier,
@@ -163,8 +165,10 @@ def test_recent_menu_reopens_a_video(qtbot, window, test_clip):
     qtbot.waitUntil(lambda: window.player.state() is PlayerState.PLAYING, timeout=10000)
     window.close_video()
     assert isinstance(window.player, ClockPlayer)
-    window._fill_recent()
-    entry = next(a for a in window.recent_menu.actions() if a.text() == str(test_clip.resolve()))
+    window.files.fill_recent()
+    entry = next(
+        a for a in window.files.recent_menu.actions() if a.text() == str(test_clip.resolve())
+    )
     entry.trigger()
     qtbot.waitUntil(lambda: window.player.state() is PlayerState.PLAYING, timeout=10000)
     assert window.video_path == str(test_clip.resolve())
@@ -231,17 +235,17 @@ def test_on_video_line_sends_the_first_sentence_to_libvlc(qtbot, window, test_cl
 def test_window_layout_is_remembered_per_video(qtbot, window, test_clip):
     window.open_video(str(test_clip))
     qtbot.waitUntil(lambda: window.player.state() is PlayerState.PLAYING, timeout=10000)
-    window.browse_action.trigger()  # hide the browser while watching this film
+    window.session.browse_action.trigger()  # hide the browser while watching this film
     total = sum(window.splitter.sizes())
     window.splitter.setSizes([total - 320, 320])
     sizes = window.splitter.sizes()
     window.close_video()  # remembers the video's layout
 
-    window.browse_action.trigger()
+    window.session.browse_action.trigger()
     window.splitter.setSizes([total - 420, 420])
     assert window.splitter.sizes() != sizes
     window.open_video(str(test_clip))
-    assert not window.browse_action.isChecked()
+    assert not window.session.browse_action.isChecked()
     assert not window.browse.isVisible()
     assert window.splitter.sizes() == sizes
 
@@ -251,19 +255,16 @@ def test_no_window_to_draw_in_means_clock_mode_with_the_reason(qtbot, store, set
     qtbot.addWidget(window)
     assert window.open_video(str(test_clip)) is False
     assert "offscreen" in window.notice.label.text()
-    assert "offscreen" in window.clock_reason
+    assert "offscreen" in window.playback.clock_reason
     assert isinstance(window.player, ClockPlayer)
     window.close()
 
 
 def test_choosing_a_note_seeks_to_it_and_shows_its_card(qtbot, window):
-    row = next(
-        i
-        for i in range(window.browse.notes.count())
-        if window.browse.notes.item(i).data(TARGET)[2] not in (None, 0.0)
-    )
-    _kind, note_id, start = window.browse.notes.item(row).data(TARGET)
-    window.browse.notes.itemActivated.emit(window.browse.notes.item(row))
+    model = window.browse.note_model
+    row = next(i for i in range(model.rowCount()) if model.rows[i].target[2] not in (None, 0.0))
+    _kind, note_id, start = model.index(row).data(TARGET)
+    window.browse.notes.activated.emit(model.index(row))
     assert window.player.position() == pytest.approx(start)
     assert note_id in {note.id for note in window.now_panel.active.notes}
     assert window.now_panel.cards.count() == len(window.now_panel.active.notes)

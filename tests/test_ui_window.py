@@ -18,7 +18,7 @@ from companion.model import Note, Segment, Source, Span
 from companion.player.base import PlayerState
 from companion.ui.content import FilmContent, content_from_store
 from companion.ui.main_window import MainWindow
-from companion.ui.memory import clock_key
+from companion.ui.memory import Memory, clock_key
 from companion.ui.transport import SLIDER_STEPS_PER_S
 
 
@@ -174,10 +174,9 @@ def test_search_is_safe_with_any_input(qtbot, window):
 
 def test_clicking_a_listed_segment_seeks_there(qtbot, window):
     segment = window.content.segments[77]
-    item = window.browse.segments.item(77)
-    rect = window.browse.segments.visualItemRect(item)
-    window.browse.segments.scrollToItem(item)
-    rect = window.browse.segments.visualItemRect(item)
+    index = window.browse.segment_model.index(77)
+    window.browse.segments.scrollTo(index)
+    rect = window.browse.segments.visualRect(index)
     qtbot.mouseClick(
         window.browse.segments.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
     )
@@ -220,10 +219,10 @@ def test_keyboard_shortcuts(qtbot, window, fake_time):
 def test_ctrl_o_opens_the_file_dialog_and_the_chosen_file(qtbot, window, monkeypatch, tmp_path):
     missing = str(tmp_path / "not-here.mkv")
     monkeypatch.setattr(
-        "companion.ui.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (missing, "")
+        "companion.ui.files.QFileDialog.getOpenFileName", lambda *a, **k: (missing, "")
     )
     opened = []
-    monkeypatch.setattr(window, "open_video", lambda path, at=None: opened.append(path))
+    monkeypatch.setattr(window.playback, "open_video", lambda path, at=None: opened.append(path))
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert opened == [missing]
 
@@ -316,13 +315,15 @@ def test_clock_position_is_remembered_for_the_film(qtbot, store, settings, fake_
     first = open_window(qtbot, content, settings, fake_time)
     first.seek(4321.0)
     first.close()
-    assert float(settings.value(f"{clock_key(content.film_id)}/position")) == pytest.approx(4321.0)
+    scope = Memory(settings, content.db_path).scope  # kept per database
+    saved = settings.value(f"{scope}/{clock_key(content.film_id)}/position")
+    assert float(saved) == pytest.approx(4321.0)
     second = open_window(qtbot, content_from_store(store), settings, fake_time)
     assert second.player.position() == pytest.approx(4321.0)
     second.close()
 
 
-def test_reload_segments_moves_everything(qtbot, window):
+def test_new_segments_move_everything(qtbot, window):
     from dataclasses import replace
 
     segments = list(window.content.segments)
@@ -331,7 +332,8 @@ def test_reload_segments_moves_everything(qtbot, window):
     )
     segments[10] = moved
     window.select_segment(segments[10])
-    window.reload_segments(segments)
+    window.content.replace(segments=segments)
+    window.show_content(frozenset({"segments"}))
     window.seek(moved.start_s - 1.5)  # was inside segment 11 before the edit
     assert shown(window) is None
     window.seek(moved.start_s)

@@ -12,13 +12,23 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from companion.alignment.anchoring import AlignReport, align_track
 from companion.alignment.speech import load_pattern
-from companion.alignment.sync import Measurement, describe, measure_copy
+from companion.alignment.subtitles import SUBTITLE_SUFFIXES, Cue
+from companion.alignment.sync import (
+    Measurement,
+    SyncError,
+    describe,
+    measure_copy,
+    measure_cue_starts,
+)
+from companion.bootstrap import timings_dir
+from companion.formats.timingfile import reference_anchors
 from companion.jobs import CancelToken, Progress, no_progress
 from companion.media.identity import fingerprint
 from companion.media.probe import MediaError, probe
 from companion.store import Store, StoredCopy
-from companion.timing.releases import ReleaseMap
+from companion.timing.releases import IDENTITY, ReleaseMap
 
 MANUAL = "manual"
 
@@ -106,6 +116,45 @@ def set_by_hand(store: Store, film_id: str, path: Path, release: ReleaseMap) -> 
     )
     store.remember_copy(copy)
     return copy
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """An ``align``: what it anchored, and the subtitles' release (None: their cue starts gave
+    no clock, so they were taken as on the reference clock)."""
+
+    report: AlignReport
+    measured: Measurement | None
+
+
+def align_release(
+    store: Store, track_id: str, source: Path, cues: list[Cue], label: str
+) -> Aligned:
+    """Anchor the track on ``cues`` (read from ``source``) and keep the store on the reference
+    clock: the subtitles' release is measured from their cue starts and the anchors carried
+    back through its map; when ``source`` is a video, its map is remembered as a copy's.
+
+    The CLI and the window both align through here. Raises like
+    :func:`~companion.alignment.anchoring.align_track`, having stored nothing.
+    """
+    film_id = store.track(track_id)["film_id"]
+    try:
+        measured: Measurement | None = measure_cue_starts(
+            [c.start_s for c in cues], load_pattern(film_id)
+        )
+    except SyncError:
+        measured = None  # the text match decides whether they are this film's at all
+    report = align_track(
+        store,
+        track_id,
+        cues,
+        reference_anchors(timings_dir(), track_id),
+        label=label,
+        release=measured.release if measured else IDENTITY,
+    )
+    if measured is not None and source.suffix.lower() not in SUBTITLE_SUFFIXES:
+        remember(store, film_id, Measured(source, fingerprint(source), measured))
+    return Aligned(report, measured)
 
 
 def _now() -> str:

@@ -65,6 +65,8 @@ class Measurement:
 def measure_cue_starts(starts: Sequence[float], reference: SpeechPattern) -> Measurement:
     """The map of the release a text subtitle file belongs to, from its cues' starts."""
     began = time.monotonic()
+    if len(starts) < MIN_MATCHED:
+        raise SyncError(f"only {len(starts)} subtitle cues: too few to measure a release by")
     fit = fit_starts(starts, reference)
     _check_fit(fit, "these subtitles")
     end_ref = max(reference.runtime_s, (max(starts) - fit.offset_s) / fit.speed)

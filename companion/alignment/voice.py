@@ -162,7 +162,8 @@ def measure_audio(
     windows += _corner_jumps(strong, reader, correlator, best, mean)
     cancel.check()
     progress(0.9, "fitting the speech onsets to the film's cues")
-    offsets = _stretch_offsets(sorted((w for w in windows if w.strong), key=lambda w: w.start_s))
+    placing = [w for w in windows if w.strong and _heard(w, reference, best, overall)]
+    offsets = _stretch_offsets(sorted(placing, key=lambda w: w.start_s))
     times = np.concatenate([onsets(w) for w in windows])
     fit = max(  # a short stretch can't tell 1.0 from 1.001 by correlation; the onsets can
         (
@@ -209,6 +210,11 @@ def _placed_jumps(
         gain_after = _agreement(copy, ref_rate, fit.speed, after.offset_s, lo, hi)
         # score(b) = agreement of the first offset on [lo, b) + of the second on [b, hi)
         score = gain_before[: len(candidates)] + (gain_after[-1] - gain_after[: len(candidates)])
+        # the onsets' own interval wins unless the activity clearly disagrees (chance matches
+        # of the added scene's lines dragged them): near the best score, within 5% of its range
+        between = (candidates >= before.last_ref_s) & (candidates <= after.first_ref_s)
+        if between.any() and score[between].max() >= score.max() - 0.05 * np.ptp(score):
+            score = np.where(between, score, -np.inf)
         best = np.flatnonzero(score >= score.max() - 0.5)
         run = _run_around(best, int(np.argmax(score)))
         segments[k] = replace(after, from_ref_s=float(candidates[run].mean()))
@@ -254,12 +260,13 @@ def _placed(window: Window, correlator: _Correlator, speed: float, mean: float) 
 
 
 def _stretch_offsets(windows: list[Window]) -> list[float]:
-    """One offset per run of windows that agree, in copy order."""
-    out: list[float] = []
+    """One offset per run of windows that agree (their median), in copy order."""
+    runs: list[list[float]] = []
     for w in windows:
-        if not out or abs(w.offset_s - out[-1]) >= AGREE_S:
-            out.append(w.offset_s)
-    return out
+        if not runs or abs(w.offset_s - float(np.median(runs[-1]))) >= AGREE_S:
+            runs.append([])
+        runs[-1].append(w.offset_s)
+    return [float(np.median(run)) for run in runs]
 
 
 def _corner_jumps(

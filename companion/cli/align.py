@@ -6,16 +6,11 @@ from pathlib import Path
 
 import click
 
-from companion.alignment import copies
-from companion.alignment.anchoring import AlignmentRejected, AlignReport, align_track
-from companion.alignment.speech import load_pattern
-from companion.alignment.subtitles import SUBTITLE_SUFFIXES, Cue, load_cues
-from companion.alignment.sync import Measurement, SyncError, measure_cue_starts
-from companion.bootstrap import timings_dir
+from companion.alignment.anchoring import AlignmentRejected, AlignReport
+from companion.alignment.copies import align_release
+from companion.alignment.subtitles import load_cues
+from companion.alignment.sync import Measurement
 from companion.cli.group import emit, json_option, main, open_store, warn
-from companion.formats.timingfile import reference_anchors
-from companion.media.identity import fingerprint
-from companion.timing.releases import IDENTITY
 from companion.timing.timecode import format_time
 
 NOT_MEASURED = "The subtitles' cue starts don't tell their clock: taken as the reference clock."
@@ -39,22 +34,11 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
     store = open_store(ctx)
     track = store.track(track_id)
     cues = load_cues(source, warn)
-    measured = _release_of(cues, track["film_id"])
     try:
-        report = align_track(
-            store,
-            track["id"],
-            cues,
-            reference_anchors(timings_dir(), track["id"]),
-            label=f"Align to {source.name}",
-            release=measured.release if measured else IDENTITY,
-        )
+        aligned = align_release(store, track["id"], source, cues, f"Align to {source.name}")
     except AlignmentRejected as exc:
         raise AlignmentRejected(f"{source}: {exc}") from None
-    if measured is not None and source.suffix.lower() not in SUBTITLE_SUFFIXES:
-        copies.remember(
-            store, track["film_id"], copies.Measured(source, fingerprint(source), measured)
-        )
+    report, measured = aligned.report, aligned.measured
     if report.outside_film:
         warn(
             f"{source}: {report.outside_film} subtitle lines are timed outside the film "
@@ -62,18 +46,11 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
         )
     release = measured.as_json() if measured else None
     data = {"source": str(source), **report.as_dict(), "release": release}
-    emit(as_json, data, lambda: _text(report, measured))
+    emit(as_json, data, lambda: report_text(report, measured))
 
 
-def _release_of(cues: list[Cue], film_id: str) -> Measurement | None:
-    """The map of the subtitles' release from their cue starts; None if they don't give one."""
-    try:
-        return measure_cue_starts([c.start_s for c in cues], load_pattern(film_id))
-    except SyncError:
-        return None
-
-
-def _text(report: AlignReport, measured: Measurement | None) -> str:
+def report_text(report: AlignReport, measured: Measurement | None = None) -> str:
+    """What an alignment did, in a few lines (the CLI prints it, the window shows it)."""
     data = report.as_dict()
     gap = data["longest_gap"]
     clock = (

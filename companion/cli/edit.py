@@ -242,7 +242,7 @@ def history(ctx: click.Context, track_id: str | None, as_json: bool) -> None:
         lambda: (
             "\n".join(
                 f"{e.id:>5}  {e.created_at[:19].replace('T', ' ')}  "
-                f"{'undone ' if e.state == 'undone' else '       '}{e.label}"
+                f"{'' if e.state == 'done' else e.state:<8}{e.label}"
                 for e in rows
             )
             or "no edits yet"

@@ -69,11 +69,10 @@ def install(home: Path | None = None, program: str | None = None) -> list[Path]:
     home = home or data_home()
     shipped = files(__package__)
     icons = home / "icons" / "hicolor"
+    svg = shipped.joinpath(f"{APP_ID}.svg").read_bytes()
     wanted = {
         home / "applications" / f"{APP_ID}.desktop": entry_text(program or command()).encode(),
-        icons / "scalable" / "apps" / f"{APP_ID}.svg": shipped.joinpath(
-            f"{APP_ID}.svg"
-        ).read_bytes(),
+        icons / "scalable" / "apps" / f"{APP_ID}.svg": svg,
     }
     for size in ICON_SIZES:
         png = shipped.joinpath(icon_png_name(size)).read_bytes()

@@ -114,6 +114,9 @@ class Player(QObject):
     def set_marquee(self, text: str | None) -> None:
         """Draw ``text`` on the video (None clears it); players without video ignore it."""
 
+    def refresh_picture(self) -> None:
+        """Draw the picture again (the window changed size); players without video ignore it."""
+
     def set_video_window(self, win_id: int) -> None:
         """Embed video output into the native window ``win_id``; players without video ignore it."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,8 +29,15 @@ if TYPE_CHECKING:
     import vlc
 
 # The title overlay would cover the first seconds of the film; the marquee filter draws the
-# optional on-video commentary line (issue 4, item 7).
-DEFAULT_ARGS = ("--no-video-title-show", "--quiet", "--sub-source=marq")
+# optional on-video commentary line (issue 4, item 7). No OSD and no snapshot preview: the
+# still kept while paused (below) must not flash its file name and a thumbnail on the picture.
+DEFAULT_ARGS = (
+    "--no-video-title-show",
+    "--quiet",
+    "--sub-source=marq",
+    "--no-osd",
+    "--no-snapshot-preview",
+)
 
 _EVENTS = (
     "MediaPlayerPlaying",
@@ -43,6 +51,14 @@ _EVENTS = (
 
 # How long after playback starts a video stream that produced no picture counts as undecodable.
 VIDEO_GRACE_MS = 2000
+# libVLC 3 re-renders a paused picture every 80 ms (VOUT_REDISPLAY_DELAY): 15-30 % of a core
+# for a 720p film in software. After this long paused the player *rests*: the picture is kept
+# as a still (``still_changed``) and the video track is switched off until play or a seek.
+REST_AFTER_MS = 1000
+# libVLC's marquee position flags (bottom-centred would sit on the film's own subtitles).
+MARQUEE_TOP = 4
+MARQUEE_Y_PX = 24
+MARQUEE_REFRESH_MS = 100  # libVLC re-reads the line this often (default 1 s: a late new line)
 
 _INSTALL_LINUX = {
     "debian": "sudo apt-get install libvlc5 vlc-plugin-base vlc-plugin-video-output",
@@ -108,6 +124,7 @@ class VLCPlayer(Player):
     """
 
     _vlc_event = Signal(int, str, int)  # generation, event name, payload (ms for LengthChanged)
+    still_changed = Signal(object)  # path of the paused picture while resting, or None
 
     def __init__(
         self,
@@ -126,6 +143,9 @@ class VLCPlayer(Player):
         if self._instance is None:
             raise PlayerError(f"libVLC refused the options {list(vlc_args)}")
         self._mp: vlc.MediaPlayer | None = self._instance.media_player_new()
+        # Clicks, the wheel and keys over the picture belong to the window, not to libVLC.
+        self._mp.video_set_mouse_input(False)
+        self._mp.video_set_key_input(False)
         self._media: vlc.Media | None = None
         self._playhead = Playhead(now=now)
         self._path: Path | None = None
@@ -142,6 +162,12 @@ class VLCPlayer(Player):
         self._video_check.setInterval(VIDEO_GRACE_MS)
         self._video_check.timeout.connect(self._check_video)
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.setInterval(REST_AFTER_MS)
+        self._rest_timer.timeout.connect(self._rest)
+        self._resting_track: int | None = None  # the video track switched off while resting
+        self._still_dir = tempfile.TemporaryDirectory(prefix="companion-still-")
         manager = self._mp.event_manager()
         for name in _EVENTS:
             manager.event_attach(getattr(vlc.EventType, name), self._callback, name)
@@ -162,6 +188,7 @@ class VLCPlayer(Player):
         elif name == "MediaPlayerPaused":
             self._playhead.pause()
             self._set_state(PlayerState.PAUSED)
+            self._rest_timer.start()
         elif name == "MediaPlayerStopped":
             if self._state not in (PlayerState.ENDED, PlayerState.ERROR):
                 self._set_state(PlayerState.STOPPED)
@@ -174,6 +201,45 @@ class VLCPlayer(Player):
             self.duration_changed.emit(self._duration)
         elif name == "MediaPlayerVout":
             self._apply_marquee()
+
+    # --- resting while paused ------------------------------------------------------------------
+
+    def resting(self) -> bool:
+        return self._resting_track is not None
+
+    def _rest(self) -> None:
+        """Paused long enough: keep the picture as a still and stop libVLC redrawing it."""
+        mp = self._mp
+        if mp is None or self._state is not PlayerState.PAUSED or self.resting():
+            return
+        track = mp.video_get_track()
+        if track < 0:
+            return  # no picture (audio only): nothing is redrawn anyway
+        still = Path(self._still_dir.name) / f"still-{self._generation}.png"
+        if mp.video_take_snapshot(0, str(still), 0, 0) != 0 or not still.is_file():
+            return  # no picture to keep: rather redraw than show black
+        mp.video_set_track(-1)
+        self._resting_track = track
+        self.still_changed.emit(str(still))
+
+    def refresh_picture(self) -> None:
+        """The picture must be drawn again (new on-video line, resized window): a resting
+        player wakes for it; either way it rests only a second after the last change."""
+        if self.resting():
+            self._wake()
+        if self._state is PlayerState.PAUSED:
+            self._rest_timer.start()
+
+    def _wake(self, at: float | None = None) -> None:
+        """Video back on (play, seek): libVLC decodes from the keyframe before ``at``."""
+        self._rest_timer.stop()
+        if self._resting_track is None or self._mp is None:
+            return
+        track, self._resting_track = self._resting_track, None
+        self._mp.video_set_track(track)
+        target = self._playhead.position() if at is None else at
+        self._mp.set_time(round(target * 1000))
+        self.still_changed.emit(None)
 
     def _on_playing(self) -> None:
         if self._state is not PlayerState.PAUSED:  # a start, not a resume
@@ -216,6 +282,7 @@ class VLCPlayer(Player):
     def _fail(self, message: str) -> None:
         """Report ``message`` and stop: after ``error`` the player is idle but reusable."""
         self._video_check.stop()
+        self._forget_rest()
         self._require().stop()
         self._playhead.reset()
         self._set_state(PlayerState.ERROR)
@@ -250,6 +317,7 @@ class VLCPlayer(Player):
         if old is not None:
             old.release()
         self._video_check.stop()
+        self._forget_rest()
         self._playhead.reset()
         self._pending_seek = None
         self._duration = 0.0
@@ -269,6 +337,7 @@ class VLCPlayer(Player):
             if self._state is PlayerState.ENDED and self._pending_seek is None:
                 self._pending_seek = 0.0
         if self._state is PlayerState.PAUSED:
+            self._wake()
             mp.set_pause(0)
         elif mp.play() == -1:
             raise PlayerError(f"libVLC could not start playing {self._path}")
@@ -284,8 +353,13 @@ class VLCPlayer(Player):
         target = max(0.0, float(seconds))
         if self._duration > 0:
             target = min(target, self._duration)
-        if self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
+        if self.resting():
+            self._wake(target)
+            self._rest_timer.start()
+        elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
             mp.set_time(round(target * 1000))
+            if self._state is PlayerState.PAUSED:
+                self._rest_timer.start()
         else:
             self._pending_seek = target
         self._playhead.seek(target)
@@ -370,7 +444,10 @@ class VLCPlayer(Player):
     # --- video ------------------------------------------------------------------------------
 
     def set_marquee(self, text: str | None) -> None:
+        if (text or None) == self._marquee:
+            return
         self._marquee = text or None
+        self.refresh_picture()
         self._apply_marquee()
 
     def _apply_marquee(self) -> None:
@@ -381,10 +458,11 @@ class VLCPlayer(Player):
             self._mp.video_set_marquee_int(option.Enable, 0)
             return
         self._mp.video_set_marquee_string(option.Text, self._marquee)
-        self._mp.video_set_marquee_int(option.Position, 8 | 0)  # bottom, centred
-        self._mp.video_set_marquee_int(option.Y, 48)  # above the film's own subtitles
+        self._mp.video_set_marquee_int(option.Position, MARQUEE_TOP)  # clear of the subtitles
+        self._mp.video_set_marquee_int(option.Y, MARQUEE_Y_PX)
         self._mp.video_set_marquee_int(option.Size, 22)
         self._mp.video_set_marquee_int(option.Timeout, 0)  # stays until replaced
+        self._mp.video_set_marquee_int(option.Refresh, MARQUEE_REFRESH_MS)
         self._mp.video_set_marquee_int(option.Enable, 1)
 
     def set_video_window(self, win_id: int) -> None:
@@ -408,6 +486,7 @@ class VLCPlayer(Player):
         if self._mp is None:
             return
         self._video_check.stop()
+        self._rest_timer.stop()
         mp, self._mp = self._mp, None  # queued events arriving later see None and do nothing
         self._generation += 1
         mp.stop()
@@ -419,6 +498,14 @@ class VLCPlayer(Player):
         self._instance.release()
         self._instance = None
         self._state = PlayerState.STOPPED
+        self._still_dir.cleanup()
+
+    def _forget_rest(self) -> None:
+        """A new file or a failure: the old still and the switched-off track no longer apply."""
+        self._rest_timer.stop()
+        if self._resting_track is not None:
+            self._resting_track = None
+            self.still_changed.emit(None)
 
     def _require(self) -> vlc.MediaPlayer:
         if self._mp is None:

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from companion.errors import CompanionError, shown
 from companion.store import TIMING_COLUMNS, Store
 from companion.timing.retime import retime
-from companion.timing.timecode import format_time, outside_film
+from companion.timing.timecode import MAX_SECONDS, format_time, outside_film
 
 Edge = Literal["start", "end"]
 # Frame rates a release may run at; 23.976 and 29.97 are the NTSC rates, exactly 24000/1001 etc.
@@ -472,6 +472,8 @@ def shift(
     those starting at or after ``from_s``) is the user's timing of those segments: they get
     pinned at their shifted times and the rest re-interpolates around them.
     """
+    if not math.isfinite(offset) or abs(offset) > MAX_SECONDS:
+        raise EditError(f"a shift of {offset:g} s is not a film time difference")
     if from_s is None and segments is None:
         label = f"Shift all by {offset:+g} s"
         return _clock_change(store, track_id, "shift", label, 1.0, offset)

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication
 
 from companion.desktop import APP_ID
 from companion.store import Store
-from companion.ui.content import content_from_store
 from companion.ui.copy_clock import CopyClock
 from companion.ui.editing import install_editing
+from companion.ui.film_model import FilmModel
 from companion.ui.main_window import MainWindow
 from companion.ui.platform import prefer_x11
 from companion.ui.style import apply_theme
@@ -62,10 +62,10 @@ def build_window(
     vlc_args: Sequence[str] = (),
 ) -> MainWindow:
     problem = vlc_problem()
-    content = content_from_store(store)
-    window = MainWindow(content, settings, vlc_args=vlc_args, vlc_problem=problem)
-    if content.segments:
-        window.editing = install_editing(window, store, content.segments[0].track_id)
+    model = FilmModel.from_store(store)
+    window = MainWindow(model, settings, vlc_args=vlc_args, vlc_problem=problem)
+    if model.content.track_id and model.content.segments:
+        window.editing = install_editing(window, store, model.content.track_id)
     window.copy_clock = CopyClock(window, store)
     if video:
         window.open_video(video, at=at)
@@ -77,8 +77,8 @@ def build_window(
 def close_on_signals(window: MainWindow) -> None:
     """Ctrl+C or a SIGTERM closes the window properly: positions saved, libVLC released in order.
 
-    Python runs signal handlers between bytecodes, which the window's 50 ms playhead timer
-    provides even while Qt's loop waits.
+    Python runs signal handlers between bytecodes, which the film model's 2 Hz look at the
+    store provides even while Qt's loop waits (so a signal is handled within half a second).
     """
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: window.close())

@@ -32,6 +32,8 @@ class FilmContent:
     film_id: str
     title: str
     runtime_s: float
+    track_id: str | None = None
+    db_path: str = ""  # which database this came from: settings are kept per database
     track_title: str = ""
     speaker: str = ""
     segments: Sequence[Segment] = ()
@@ -41,31 +43,21 @@ class FilmContent:
     release: ReleaseMap = IDENTITY
     index: TimelineIndex = field(init=False)
     _by_n: dict[int, Segment] = field(init=False)
-    _reference: tuple[Sequence[Segment], Sequence[Note], Sequence[Anchor], SearchFn] = field(
-        init=False
-    )
+    # the records as given (reference clock): what a change of clock maps again
+    _reference: dict[str, Sequence] = field(init=False)
+    _reference_search: SearchFn = field(init=False)
 
     def __post_init__(self) -> None:
-        self._reference = (self.segments, self.notes, self.anchors, self.search)
+        self._reference = {"segments": self.segments, "notes": self.notes, "anchors": self.anchors}
+        self._reference_search = self.search
         self.set_release(self.release)
 
     def set_release(self, release: ReleaseMap) -> None:
         """Show everything on ``release``'s clock (IDENTITY: the reference clock)."""
-        segments, notes, anchors, search = self._reference
         self.release = release
-        self.notes = _mapped(release, note_on_copy, notes)
-        self.anchors = _mapped(release, anchor_on_copy, anchors)
+        search = self._reference_search
         self.search = search if release.is_identity else _search_on(release, search)
-        self.replace_segments(segments)
-
-    @property
-    def reference_segments(self) -> Sequence[Segment]:
-        return self._reference[0]
-
-    def replace_anchors(self, anchors: Sequence[Anchor]) -> None:
-        """Anchors from the store (reference clock), e.g. after a shift."""
-        self._reference = (self._reference[0], self._reference[1], anchors, self._reference[3])
-        self.anchors = _mapped(self.release, anchor_on_copy, anchors)
+        self.replace(**self._reference)
 
     def segment(self, n: int) -> Segment | None:
         return self._by_n.get(n)
@@ -74,12 +66,44 @@ class FilmContent:
         return next((note for note in self.notes if note.id == note_id), None)
 
     def replace_segments(self, segments: Sequence[Segment]) -> None:
-        """After a timing edit: new times (reference clock), same film; the index is rebuilt
-        (milliseconds)."""
-        self._reference = (segments, *self._reference[1:])
-        self.segments = _mapped(self.release, segment_on_copy, segments)
-        self._by_n = {segment.n: segment for segment in self.segments}
-        self.index = TimelineIndex(self.segments, self.notes)
+        """After a timing edit: new times, same film; the index is rebuilt (milliseconds)."""
+        self.replace(segments=segments)
+
+    def replace(
+        self,
+        segments: Sequence[Segment] | None = None,
+        notes: Sequence[Note] | None = None,
+        anchors: Sequence[Anchor] | None = None,
+    ) -> None:
+        """New records of some kinds (on the reference clock, as the store keeps them); the
+        index is rebuilt from the segments and notes together, so a note the store moved never
+        shows at its old time."""
+        release = self.release
+        if segments is not None:
+            self._reference["segments"] = segments
+            self.segments = _mapped(release, segment_on_copy, segments)
+            self._by_n = {segment.n: segment for segment in self.segments}
+        if notes is not None:
+            self._reference["notes"] = notes
+            self.notes = _mapped(release, note_on_copy, notes)
+        if anchors is not None:
+            self._reference["anchors"] = anchors
+            self.anchors = _mapped(release, anchor_on_copy, anchors)
+        self.index = TimelineIndex(self.segments, timed_notes(self.notes))
+
+    def film_wide_notes(self) -> list[Note]:
+        """The cards about the whole film: shown under "About this film", not at 0:00."""
+        return [note for note in self.notes if is_film_wide(note)]
+
+
+def is_film_wide(note: Note) -> bool:
+    """A note placed on the whole film rather than on a scene."""
+    return bool(getattr(note, "film_wide", False) or note.placement.get("whole_film"))
+
+
+def timed_notes(notes: Sequence[Note]) -> list[Note]:
+    """The notes that belong to a scene: what the timeline and the panel show by time."""
+    return [note for note in notes if not is_film_wide(note)]
 
 
 def _mapped(release: ReleaseMap, on_copy: Callable, records: Sequence) -> Sequence:
@@ -115,6 +139,8 @@ def content_from_store(store: Store, film_id: str | None = None) -> FilmContent:
     track_id = track["id"] if track else None
     return FilmContent(
         film_id=film["id"],
+        track_id=track_id,
+        db_path=str(store.path),
         title=f"{film['title']} ({film['year']})" if film.get("year") else film["title"],
         runtime_s=float(film["runtime_s"] or 0.0),
         track_title=track["title"] if track else "",

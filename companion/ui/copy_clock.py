@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,24 +27,14 @@ from PySide6.QtWidgets import (
 from companion.alignment import copies
 from companion.errors import CompanionError
 from companion.jobs import CancelToken, Progress
+from companion.player.base import Player
+from companion.player.clock import ClockPlayer
 from companion.store import Store, StoredCopy
 from companion.timing.releases import IDENTITY, ReleaseMap
-from companion.ui.jobs import JobBar, JobRunner
 from companion.ui.main_window import MainWindow
 
 SYNC_JOB = "Syncing your copy"
-CLOSE_WAIT_S = 5.0  # a sync stops within one step (one window of the copy read) of Cancel
-
-
-def window_jobs(window: MainWindow) -> JobRunner:
-    """The window's job runner (one job at a time), with its bar in the status bar."""
-    runner = getattr(window, "jobs", None)
-    if runner is None:
-        bar = JobBar()
-        window.statusBar().addPermanentWidget(bar)
-        runner = JobRunner(bar, window)
-        setattr(window, "jobs", runner)  # noqa: B010  (shared with other long operations)
-    return runner
+RETIMED = frozenset({"segments", "anchors", "notes"})  # what a change of clock moves
 
 
 class CopyClock(QObject):
@@ -56,30 +46,26 @@ class CopyClock(QObject):
         super().__init__(window)
         self.window, self.store = window, store
         self.film_id = window.content.film_id
-        self.jobs = window_jobs(window)
+        self.jobs = window.jobs  # one job at a time, shared with the window's other tools
         self.copy: StoredCopy | None = None
         self.video: Path | None = None
         self._waiting: Path | None = None  # to sync once the running job ends
         self._syncing = False  # the running job is a sync of ours
         self.jobs.done.connect(self._measured)
         self.jobs.failed.connect(self._not_measured)
-        window.video_changed.connect(self.follow)
-        menu = window.menuBar().addMenu("&Copy")
-        self.sync_action = menu.addAction("Sync again", self.sync_again)
-        self.manual_action = menu.addAction("Set offset by hand…", self.ask_offset)
+        window.playback.video_opened.connect(self.follow)
+        window.playback.player_changed.connect(self._player_changed)
+        self.sync_action = window.commands.bind("tools.sync", self.sync_again)
+        self.manual_action = window.commands.bind("tools.offset", self.ask_offset)
         self.status = QLabel()
         window.statusBar().addPermanentWidget(self.status)
         self._enable()
-        window.installEventFilter(self)
         if window.video_path:
             self.follow(window.video_path)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Closing the window stops a sync first: its result has nowhere to go."""
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.jobs.cancel()
-            self.jobs.wait(CLOSE_WAIT_S)
-        return False
+    def _player_changed(self, player: Player) -> None:
+        if isinstance(player, ClockPlayer):  # the video was closed or refused: clock mode
+            self.follow(None)
 
     # --- which copy ------------------------------------------------------------------------
 
@@ -150,7 +136,7 @@ class CopyClock(QObject):
             return
         self.window.show_notice(
             f"Couldn't place this copy on the film's clock ({message.rstrip('.')}). The panel "
-            f"stays on {clock}; if your copy runs differently, use Copy ▸ Set offset by hand…"
+            f"stays on {clock}; if your copy runs differently, use Tools ▸ Set offset by hand…"
         )
 
     def _next(self) -> None:
@@ -193,12 +179,12 @@ class CopyClock(QObject):
         content = self.window.content
         if content.release != release:
             content.set_release(release)
-            self.window.reload_segments(content.reference_segments)
+            self.window.model.changed.emit(RETIMED)  # the one way views learn of new times
         self.status.setText(_clock_label(copy, self.video))
         self.changed.emit(copy)
 
     def _say(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 15000)
+        self.window.say(text, 15000)
 
     def _enable(self) -> None:
         self.sync_action.setEnabled(self.video is not None and not self.jobs.busy)

@@ -6,10 +6,15 @@ change goes to :mod:`companion.timing.edits` first and the stack only moves once
 moved, so a refused or busy edit never leaves the two disagreeing; if the history changed behind the
 window's back (a CLI edit), the stack is rebuilt from the store before anything is undone.
 
-Drag a boundary between two segments on the timeline to move it. Hotkeys: I / O set the
-selected segment's start / end at the playhead; Alt+←/→ nudge its start by 0.1 s (with Shift:
-1 s), Ctrl+Alt+←/→ its end by 0.1 s; P pins it in place or unpins it; Ctrl+Z /
-Ctrl+Shift+Z undo and redo.
+Drag a boundary between two segments on the timeline to move it. Hotkeys (from the window's
+action table): I / O set the selected segment's start / end at the playhead; Alt+←/→ nudge its
+start by 0.1 s (with Shift: 1 s), Ctrl+Alt+←/→ its end by 0.1 s; P pins it in place or unpins
+it, Shift+P reverts it to the machine's time; Ctrl+Z / Ctrl+Shift+Z undo and redo.
+
+Unpin and Revert are different operations: unpinning a segment that was pinned where the machine
+had it changes no time, while times set by hand are only ever dropped by Revert (P on such a
+segment says so and changes nothing). The controller never writes into the window: it edits the
+store, asks the window's film model to refresh (which updates every view) and says what it did.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from companion.errors import CompanionError
@@ -28,7 +33,15 @@ from companion.timing import edits
 from companion.timing.copy_times import nudge_to_reference, time_to_reference
 from companion.timing.timecode import format_time
 from companion.ui import style
+from companion.ui.actions import ActionTable
 from companion.ui.main_window import MainWindow
+
+SAME_TIME_S = 0.0005  # times equal to the millisecond the store keeps
+
+
+class _DryRun(Exception):
+    """Raised inside a transaction to roll back an edit that was only tried."""
+
 
 PIN_HINT = {
     (False, False): "",
@@ -69,25 +82,33 @@ class EditingController(QObject):
         self.strip = EditingStrip(self)
         window.add_editing_strip(self.strip)
         window.selection_changed.connect(self.strip.show_segment)
-        window.timeline.boundary_moved.connect(self.move_boundary)
-        self._add_actions()
+        window.parts.timeline.boundary_moved.connect(self.move_boundary)
+        window.model.changed.connect(self._store_changed)
+        self._bind(window.commands)
         self.resync()
         self.strip.show_segment(window.selected_segment())
 
     # --- the stack mirrors the store ----------------------------------------------------------
 
     def resync(self) -> None:
-        """Rebuild the stack from the store's history (done edits, then the undone tail)."""
+        """Rebuild the stack from the store's history (done edits, then the undone tail; a
+        damaged record, set aside, is no step of it)."""
         history = edits.history(self.store, self.track_id)
         self._mirroring = True
         try:
             self.stack.clear()
             for edit in history:
-                self.stack.push(MirrorCommand(self, edit))
+                if edit.state != "damaged":
+                    self.stack.push(MirrorCommand(self, edit))
             self.stack.setIndex(sum(e.state == "done" for e in history))
         finally:
             self._mirroring = False
         self._known = [(e.id, e.state) for e in history]
+
+    def _store_changed(self, kinds: frozenset[str]) -> None:
+        """An edit made elsewhere (the CLI, an import job): the stack follows the history."""
+        if "history" in kinds and not self._in_sync():
+            self.resync()
 
     def _in_sync(self) -> bool:
         return self._known == [(e.id, e.state) for e in edits.history(self.store, self.track_id)]
@@ -105,10 +126,14 @@ class EditingController(QObject):
         if self._mirroring:
             return
         try:
-            self._after(replay(self.store, self.track_id))
+            edit = replay(self.store, self.track_id)
         except CompanionError as exc:
             self.failed.emit(str(exc))
+            edit = None
+        # known before the views reload: the stack is mid-move and must not be rebuilt now
         self._known = [(e.id, e.state) for e in edits.history(self.store, self.track_id)]
+        if edit is not None:
+            self._after(edit)
 
     # --- making edits -------------------------------------------------------------------------
 
@@ -140,12 +165,14 @@ class EditingController(QObject):
         self.run(lambda store, track: edits.move_boundary(store, track, n, reference))
 
     def undo(self) -> None:
-        self._replay(edits.undo, self.stack.undo)
+        self._replay(edits.undo, self.stack.undo, "Undone")
 
     def redo(self) -> None:
-        self._replay(edits.redo, self.stack.redo)
+        self._replay(edits.redo, self.stack.redo, "Redone")
 
-    def _replay(self, replay: Callable[[Store, str], edits.Edit], move: Callable[[], None]) -> None:
+    def _replay(
+        self, replay: Callable[[Store, str], edits.Edit], move: Callable[[], None], verb: str
+    ) -> None:
         if not self._in_sync():
             self.resync()
         try:
@@ -154,18 +181,21 @@ class EditingController(QObject):
             self._fail(str(exc))
             return
         self._mirror(move)
-        self._after(edit)
+        self._after(edit, f"{verb}: {edit.label}")
+        for warning in edit.warnings:  # a damaged record was set aside on the way
+            self._fail(warning)
+        if edit.warnings:
+            self.resync()
 
-    def _after(self, edit: edits.Edit) -> None:
-        """Show the new timings everywhere (anchors too: a shift or scale moves them)."""
-        self.window.content.replace_anchors(self.store.anchors(self.track_id))
-        self.window.reload_segments(self.store.segments(self.track_id))
+    def _after(self, edit: edits.Edit, message: str = "") -> None:
+        """Show the new timings everywhere (the film model reloads what the edit wrote)."""
+        self.window.model.refresh()
         self.strip.show_segment(self.window.selected_segment())
-        self.window.statusBar().showMessage(edit.label, 4000)
+        self.window.say(message or edit.label, 6000)
         self.edited.emit(edit)
 
     def _fail(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 8000)
+        self.window.say(message, 8000)
         self.strip.show_problem(message)
         self.failed.emit(message)
 
@@ -191,37 +221,55 @@ class EditingController(QObject):
         self.apply(make)
 
     def toggle_pin(self) -> None:
+        """P: pin where it shows; on a pinned segment, unpin, unless that would move it."""
+        segment = self.window.selected_segment()
+        if segment is not None and segment.pinned and self.unpin_moves(segment):
+            self._fail(
+                f"segment {segment.n}'s times were set by hand; P leaves them: "
+                "Revert (Shift+P) puts it back to the machine's time"
+            )
+            return
         self.apply(
-            lambda store, track, seg: (edits.revert if seg.pinned else edits.pin)(
+            lambda store, track, seg: (edits.unpin if seg.pinned else edits.pin)(
                 store, track, seg.n
             )
+        )
+
+    def unpin_moves(self, segment: Segment) -> bool:
+        """Would unpinning move it? Tried in a transaction that is rolled back."""
+        try:
+            with self.store.transaction():
+                edits.unpin(self.store, self.track_id, segment.n)
+                after = self.store.segment(self.track_id, segment.n)
+                raise _DryRun
+        except _DryRun:
+            pass
+        except CompanionError:
+            return False
+        return (
+            abs(after.start_s - segment.start_s) > SAME_TIME_S
+            or abs(after.end_s - segment.end_s) > SAME_TIME_S
         )
 
     def revert(self) -> None:
         self.apply(lambda store, track, seg: edits.revert(store, track, seg.n))
 
-    def _add_actions(self) -> None:
-        menu = self.window.menuBar().addMenu("&Edit timings")
-        for text, slot, keys in (
-            ("Set start at playhead", lambda: self.set_at_playhead("start"), "I"),
-            ("Set end at playhead", lambda: self.set_at_playhead("end"), "O"),
-            ("Start −0.1 s", lambda: self.nudge(-0.1), "Alt+Left"),
-            ("Start +0.1 s", lambda: self.nudge(0.1), "Alt+Right"),
-            ("Start −1 s", lambda: self.nudge(-1.0), "Alt+Shift+Left"),
-            ("Start +1 s", lambda: self.nudge(1.0), "Alt+Shift+Right"),
-            ("End −0.1 s", lambda: self.nudge(-0.1, "end"), "Ctrl+Alt+Left"),
-            ("End +0.1 s", lambda: self.nudge(0.1, "end"), "Ctrl+Alt+Right"),
-            ("Pin / unpin segment", self.toggle_pin, "P"),
-            ("Revert segment to machine time", self.revert, None),
-            ("Undo", self.undo, QKeySequence.StandardKey.Undo),
-            ("Redo", self.redo, "Ctrl+Shift+Z"),
+    def _bind(self, actions: ActionTable) -> None:
+        for command, slot in (
+            ("edit.start", lambda: self.set_at_playhead("start")),
+            ("edit.end", lambda: self.set_at_playhead("end")),
+            ("edit.start-0.1", lambda: self.nudge(-0.1)),
+            ("edit.start+0.1", lambda: self.nudge(0.1)),
+            ("edit.start-1", lambda: self.nudge(-1.0)),
+            ("edit.start+1", lambda: self.nudge(1.0)),
+            ("edit.end-0.1", lambda: self.nudge(-0.1, "end")),
+            ("edit.end+0.1", lambda: self.nudge(0.1, "end")),
+            ("edit.pin", self.toggle_pin),
+            ("edit.revert", self.revert),
+            ("edit.undo", self.undo),
+            ("edit.redo", self.redo),
         ):
-            action = QAction(text, self.window)
-            if keys is not None:
-                action.setShortcut(QKeySequence(keys))
-            action.triggered.connect(slot)
-            menu.addAction(action)
-            self.window.addAction(action)  # works with the menu bar hidden (fullscreen)
+            actions.bind(command, slot)
 
 
 class EditingStrip(QWidget):
@@ -243,7 +291,7 @@ class EditingStrip(QWidget):
             ("+1", "Start +1 s (Alt+Shift+→)", lambda: controller.nudge(1.0)),
             ("End ⇥", "Set end at playhead (O)", lambda: controller.set_at_playhead("end")),
             ("Pin", "Pin in place / unpin (P)", controller.toggle_pin),
-            ("Revert", "Back to the machine's time", controller.revert),
+            ("Revert", "Back to the machine's time (Shift+P)", controller.revert),
             ("↶", "Undo (Ctrl+Z)", controller.undo),
             ("↷", "Redo (Ctrl+Shift+Z)", controller.redo),
         ):

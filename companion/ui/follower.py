@@ -1,8 +1,9 @@
 """Turns the player's playhead into two cheap signals the widgets listen to.
 
-A 50 ms poll of ``player.position()`` (plus ``position_jumped`` for seeks, so a scrub while
-paused updates at once) drives everything; ``active_changed`` fires only when the set of active
-segment/notes changes, so the panel re-renders a few times a minute, not twenty times a second.
+A 50 ms poll of ``player.position()`` while the film plays (plus ``position_jumped`` for seeks,
+so a scrub while paused updates at once) drives everything; paused or stopped, the position cannot
+move by itself, so the poll stops and the follower costs nothing; ``active_changed`` fires only
+when the set of active segment/notes changes, so the panel re-renders a few times a minute.
 When a boundary is due before the next poll, a one-shot timer lands on it, so the panel changes
 within a few milliseconds of the boundary rather than up to one poll late.
 """
@@ -27,6 +28,7 @@ class PlayheadFollower(QObject):
         self._index = index
         self._last_t: float | None = None
         self._key: tuple[int, int] | None = None
+        self._running = False
         self.active: Active = index.at(0.0)
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -40,21 +42,38 @@ class PlayheadFollower(QObject):
     def set_player(self, player: Player) -> None:
         if self._player is not None:
             self._player.position_jumped.disconnect(self._jumped)
+            self._player.state_changed.disconnect(self._state_changed)
         self._player = player
         player.position_jumped.connect(self._jumped)
+        player.state_changed.connect(self._state_changed)
         self.refresh()
+        self._state_changed(player.state())
 
     def set_index(self, index: TimelineIndex) -> None:
         self._index = index
         self.refresh()
 
     def start(self) -> None:
-        self._timer.start()
+        self._running = True
+        self._state_changed(self._player.state() if self._player else PlayerState.STOPPED)
         self.tick()
 
     def stop(self) -> None:
+        self._running = False
         self._timer.stop()
         self._boundary.stop()
+
+    def polling(self) -> bool:
+        return self._timer.isActive()
+
+    def _state_changed(self, state: PlayerState) -> None:
+        """Poll only while the film plays; a last tick shows where it stopped."""
+        if self._running and state is PlayerState.PLAYING:
+            self._timer.start()
+            return
+        self._timer.stop()
+        self._boundary.stop()
+        self.tick()
 
     def refresh(self) -> None:
         """Forget what was shown and emit again (new player, new timings)."""

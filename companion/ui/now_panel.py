@@ -135,6 +135,19 @@ def note_card(note: Note) -> QFrame:
     return card
 
 
+def clear_layout(layout: QVBoxLayout) -> None:
+    """Remove and delete every widget of ``layout``."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()  # deleteLater alone leaves it drawn until the loop turns
+            widget.deleteLater()
+
+
+MAX_CARDS = 3  # more at once can't be read beside a playing film
+
+
 class NowPanel(QWidget):
     """Header (timecode + origin badge + confidence), the segment text, the cards, "coming up"."""
 
@@ -205,14 +218,14 @@ class NowPanel(QWidget):
         self.text.setText(segment_html(segment))
 
     def _show_cards(self, notes: tuple[Note, ...]) -> None:
-        while self.cards.count():
-            item = self.cards.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()  # deleteLater alone leaves it drawn until the loop turns
-                widget.deleteLater()
-        for note in notes:
+        clear_layout(self.cards)
+        for note in notes[:MAX_CARDS]:
             self.cards.addWidget(note_card(note))
+        if len(notes) > MAX_CARDS:
+            more = len(notes) - MAX_CARDS
+            self.cards.addWidget(
+                _label(f"… and {more} more card{'s' if more > 1 else ''} here (Notes tab)", "muted")
+            )
 
     def _show_coming_up(self, active: Active) -> None:
         lines = []

@@ -1,15 +1,19 @@
 """The left-hand picture: libVLC's native child window, or the clock face in second-screen mode.
 
-The surface is a native window (its own X11 id / HWND / NSView) that libVLC draws into; Qt never
-paints over it. Without a video the same place shows a large clock, the film title and why there
-is no picture, so clock mode reads as a feature, not as a broken player.
+The surface is a native window (its own X11 id / HWND / NSView) that libVLC draws into; Qt paints
+it only while the player rests (a long pause: the paused picture as a still). The pane does what
+VLC and mpv users reach for: a click plays or pauses, a double-click goes fullscreen, the wheel
+changes the volume (libVLC is told to leave the mouse to us). Without a video the same place
+shows a large clock, the film title and why there is no picture, so clock mode reads as a
+feature, not as a broken player.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPalette, QWheelEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -25,6 +29,8 @@ from companion.ui.style import hms
 class VideoSurface(QWidget):
     """A black native window for libVLC; ``winId()`` is what the player embeds into."""
 
+    resized = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
@@ -34,6 +40,45 @@ class VideoSurface(QWidget):
         palette.setColor(QPalette.ColorRole.Window, QColor("black"))
         self.setPalette(palette)
         self.setMinimumSize(320, 180)
+        self.setMouseTracking(True)
+        self.still: QImage | None = None
+        self.line: str | None = None  # the on-video commentary line, drawn on the still
+
+    def set_line(self, text: str | None) -> None:
+        """libVLC draws the line on a playing picture; a still gets it from here."""
+        self.line = text
+        if self.still is not None:
+            self.update()
+
+    def show_still(self, path: str | None) -> None:
+        """The paused picture while libVLC rests (None: libVLC draws again)."""
+        self.still = QImage(path) if path else None
+        self.update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("black"))
+        if self.still is not None and not self.still.isNull():
+            size = self.still.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            x, y = (self.width() - size.width()) // 2, (self.height() - size.height()) // 2
+            painter.drawImage(QRectF(x, y, size.width(), size.height()), self.still)
+            if self.line:
+                self._draw_line(painter, QRectF(x, y + 16, size.width(), 60))
+        painter.end()
+
+    def _draw_line(self, painter: QPainter, rect: QRectF) -> None:
+        font = QFont(self.font())
+        font.setPixelSize(22)
+        painter.setFont(font)
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.setPen(QColor(0, 0, 0, 200))
+        painter.drawText(rect.translated(2, 2), flags, self.line or "")
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, flags, self.line or "")
 
 
 class ClockFace(QWidget):
@@ -96,12 +141,41 @@ class ClockFace(QWidget):
 
 
 class VideoPane(QStackedWidget):
+    clicked = Signal()  # a single click (not the first half of a double-click)
+    double_clicked = Signal()
+    wheel_steps = Signal(int)  # +1 per notch away from the viewer
+    mouse_moved = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.clock = ClockFace()
         self.surface = VideoSurface()
         self.addWidget(self.clock)
         self.addWidget(self.surface)
+        self.setMouseTracking(True)
+        self.clock.setMouseTracking(True)
+        self._click = QTimer(self)
+        self._click.setSingleShot(True)
+        self._click.timeout.connect(self.clicked)
+        for child in (self.clock, self.surface):
+            child.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        """The children's mouse events are the pane's (the surface is a native window)."""
+        kind = event.type()
+        if kind == event.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            self._click.start(QApplication.doubleClickInterval())
+        elif kind == event.Type.MouseButtonDblClick:
+            self._click.stop()
+            self.double_clicked.emit()
+        elif kind == event.Type.Wheel and isinstance(event, QWheelEvent):
+            notches = round(event.angleDelta().y() / 120)
+            if notches:
+                self.wheel_steps.emit(notches)
+            return True
+        elif kind == event.Type.MouseMove and isinstance(event, QMouseEvent):
+            self.mouse_moved.emit()
+        return False
 
     def show_video(self) -> None:
         self.setCurrentWidget(self.surface)
