@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from companion.alignment.align import Match, MatchWords, align
-from companion.alignment.subtitles import Cue
+from companion.alignment.subtitles import Cue, Sound
 from companion.content.films import track_transcript
 from companion.content.notes import resolve_notes
 from companion.content.transcript import Transcript
@@ -42,6 +42,7 @@ class AlignReport:
 
     cues: int
     anchors: int
+    sounds: int
     dialogue_spans: int
     dialogue_spans_matched: int
     offset_s: float | None
@@ -56,6 +57,7 @@ class AlignReport:
             "outside_film": self.outside_film,
             "edit": self.edit_id,
             "anchors": self.anchors,
+            "sounds": self.sounds,
             "dialogue_spans": self.dialogue_spans,
             "dialogue_spans_matched": self.dialogue_spans_matched,
             "dialogue_share": round(self.dialogue_spans_matched / max(self.dialogue_spans, 1), 3),
@@ -75,13 +77,15 @@ def align_track(
     cues: Sequence[Cue],
     reference: Sequence[Anchor] = (),
     label: str = "Align to subtitles",
+    sounds: Sequence[Sound] = (),
     release: ReleaseMap = IDENTITY,
 ) -> AlignReport:
     """Anchor the track on ``cues``: replace its anchors (never merge), re-time every unpinned
     segment and re-place the notes, all in one transaction; or change nothing and raise
     :class:`AlignmentRejected` when the subtitles don't fit this commentary.
 
-    ``reference`` anchors (the shipped timings) are what offset and speed are measured against.
+    ``reference`` anchors (the shipped timings) are what offset and speed are measured against;
+    ``sounds`` (the subtitles' sound cues) anchor the transcript's sound cues too.
     Subtitle lines starting outside the film can't be this release's lines: they are left out
     (and counted), and one running past the end is cut there; when none is left inside, the
     subtitles are refused. The align is one
@@ -91,9 +95,9 @@ def align_track(
     """
     track = store.track(track_id)
     runtime = store.film(track["film_id"])["runtime_s"]
-    end = release.to_copy(runtime)  # the film's end on the subtitles' clock
+    film_end = release.to_copy(runtime)  # the film's end on the subtitles' clock
     inside = [
-        replace(c, end_s=min(c.end_s, end))
+        replace(c, end_s=min(c.end_s, film_end))
         for c in cues
         if 0 <= release.to_reference(c.start_s) < runtime
     ]
@@ -103,8 +107,9 @@ def align_track(
             f"{format_time(min(c.start_s for c in cues))}, the film runs 00:00:00.000 to "
             f"{format_time(runtime)}); are they for another cut, or shifted?"
         )
+    heard_inside = [s for s in sounds if 0 <= release.to_reference(s.start_s) < runtime]
     transcript = track_transcript(store, track_id)
-    result = align(MatchWords.from_transcript(transcript), inside)
+    result = align(MatchWords.from_transcript(transcript), inside, heard_inside)
     spread = _spread(result.matches, track["word_count"])
     if len(result.matches) < MIN_MATCHES or spread < MIN_SPREAD:
         raise AlignmentRejected(
@@ -128,9 +133,11 @@ def align_track(
         )
     except edits.NoChange:
         edit = None
+    heard = sum(m.sound for m in result.matches)
     return AlignReport(
         len(cues),
-        len(result.matches),
+        len(result.matches) - heard,
+        heard,
         len(spans),
         matched,
         offset,

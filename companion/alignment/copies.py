@@ -14,7 +14,7 @@ from pathlib import Path
 
 from companion.alignment.anchoring import AlignReport, align_track
 from companion.alignment.speech import load_pattern
-from companion.alignment.subtitles import SUBTITLE_SUFFIXES, Cue
+from companion.alignment.subtitles import SUBTITLE_SUFFIXES, Subtitles
 from companion.alignment.sync import (
     Measurement,
     SyncError,
@@ -128,9 +128,9 @@ class Aligned:
 
 
 def align_release(
-    store: Store, track_id: str, source: Path, cues: list[Cue], label: str
+    store: Store, track_id: str, source: Path, subtitles: Subtitles, label: str
 ) -> Aligned:
-    """Anchor the track on ``cues`` (read from ``source``) and keep the store on the reference
+    """Anchor the track on ``subtitles`` (read from ``source``) and keep the store on the reference
     clock: the subtitles' release is measured from their cue starts and the anchors carried
     back through its map; when ``source`` is a video, its map is remembered as a copy's.
 
@@ -140,16 +140,17 @@ def align_release(
     film_id = store.track(track_id)["film_id"]
     try:
         measured: Measurement | None = measure_cue_starts(
-            [c.start_s for c in cues], load_pattern(film_id)
+            [c.start_s for c in subtitles.cues], load_pattern(film_id)
         )
     except SyncError:
         measured = None  # the text match decides whether they are this film's at all
     report = align_track(
         store,
         track_id,
-        cues,
+        subtitles.cues,
         reference_anchors(timings_dir(), track_id),
         label=label,
+        sounds=subtitles.sounds,
         release=measured.release if measured else IDENTITY,
     )
     if measured is not None and source.suffix.lower() not in SUBTITLE_SUFFIXES:

@@ -5,6 +5,7 @@ from companion.cli import (  # noqa: F401  (registers commands)
     core,
     desktop,
     edit,
+    listen,
     notes,
     play,
     sync,

@@ -8,7 +8,7 @@ import click
 
 from companion.alignment.anchoring import AlignmentRejected, AlignReport
 from companion.alignment.copies import align_release
-from companion.alignment.subtitles import load_cues
+from companion.alignment.subtitles import load_subtitles
 from companion.alignment.sync import Measurement
 from companion.cli.group import emit, json_option, main, open_store, warn
 from companion.timing.timecode import format_time
@@ -33,9 +33,9 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
     """
     store = open_store(ctx)
     track = store.track(track_id)
-    cues = load_cues(source, warn)
+    subtitles = load_subtitles(source, warn)
     try:
-        aligned = align_release(store, track["id"], source, cues, f"Align to {source.name}")
+        aligned = align_release(store, track["id"], source, subtitles, f"Align to {source.name}")
     except AlignmentRejected as exc:
         raise AlignmentRejected(f"{source}: {exc}") from None
     report, measured = aligned.report, aligned.measured
@@ -61,7 +61,8 @@ def report_text(report: AlignReport, measured: Measurement | None = None) -> str
     return "\n".join(
         [
             measured.summary if measured else NOT_MEASURED,
-            f"{report.anchors} subtitle lines anchored (of {report.cues} spoken lines)",
+            f"{report.anchors} subtitle lines anchored (of {report.cues} spoken lines),"
+            f" and {report.sounds} sound cues",
             f"{report.dialogue_spans_matched} of {report.dialogue_spans} quoted film lines matched"
             f" ({data['dialogue_share']:.0%})",
             clock,

@@ -15,6 +15,7 @@ from companion.store import Store
 from companion.ui.copy_clock import CopyClock
 from companion.ui.editing import install_editing
 from companion.ui.film_model import FilmModel
+from companion.ui.listening import install_listening
 from companion.ui.main_window import MainWindow
 from companion.ui.platform import prefer_x11
 from companion.ui.style import apply_theme
@@ -66,6 +67,7 @@ def build_window(
     window = MainWindow(model, settings, vlc_args=vlc_args, vlc_problem=problem)
     if model.content.track_id and model.content.segments:
         window.editing = install_editing(window, store, model.content.track_id)
+        window.listening = install_listening(window, store, model.content.track_id)
     window.copy_clock = CopyClock(window, store)
     if video:
         window.open_video(video, at=at)

@@ -65,9 +65,25 @@ class FilmContent:
     def note(self, note_id: str) -> Note | None:
         return next((note for note in self.notes if note.id == note_id), None)
 
+    # Every record comes in through these three, on the reference clock (as the store keeps
+    # them), and is kept as given and shown on ``release``'s clock.
+
     def replace_segments(self, segments: Sequence[Segment]) -> None:
         """After a timing edit: new times, same film; the index is rebuilt (milliseconds)."""
-        self.replace(segments=segments)
+        self._reference["segments"] = segments
+        self.segments = _mapped(self.release, segment_on_copy, segments)
+        self._by_n = {segment.n: segment for segment in self.segments}
+        self._reindex()
+
+    def replace_notes(self, notes: Sequence[Note]) -> None:
+        """Notes the store moved (they follow the commentary's words): never shown stale."""
+        self._reference["notes"] = notes
+        self.notes = _mapped(self.release, note_on_copy, notes)
+        self._reindex()
+
+    def replace_anchors(self, anchors: Sequence[Anchor]) -> None:
+        self._reference["anchors"] = anchors
+        self.anchors = _mapped(self.release, anchor_on_copy, anchors)
 
     def replace(
         self,
@@ -75,20 +91,16 @@ class FilmContent:
         notes: Sequence[Note] | None = None,
         anchors: Sequence[Anchor] | None = None,
     ) -> None:
-        """New records of some kinds (on the reference clock, as the store keeps them); the
-        index is rebuilt from the segments and notes together, so a note the store moved never
-        shows at its old time."""
-        release = self.release
-        if segments is not None:
-            self._reference["segments"] = segments
-            self.segments = _mapped(release, segment_on_copy, segments)
-            self._by_n = {segment.n: segment for segment in self.segments}
-        if notes is not None:
-            self._reference["notes"] = notes
-            self.notes = _mapped(release, note_on_copy, notes)
+        """New records of some kinds (what the film model reloaded)."""
         if anchors is not None:
-            self._reference["anchors"] = anchors
-            self.anchors = _mapped(release, anchor_on_copy, anchors)
+            self.replace_anchors(anchors)
+        if notes is not None:
+            self.replace_notes(notes)
+        if segments is not None:
+            self.replace_segments(segments)
+
+    def _reindex(self) -> None:
+        """Segments and scene notes together: a note is found at the time the store gives it."""
         self.index = TimelineIndex(self.segments, timed_notes(self.notes))
 
     def film_wide_notes(self) -> list[Note]:

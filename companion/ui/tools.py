@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from companion.alignment.anchoring import AlignmentRejected
 from companion.alignment.copies import align_release
-from companion.alignment.subtitles import load_cues
+from companion.alignment.subtitles import load_subtitles
 from companion.cli.align import report_text
 from companion.formats.exports import export_file, import_file
 from companion.jobs import CancelToken, Progress
@@ -94,11 +94,11 @@ class ToolsController(QObject):
     def align(self, source: Path) -> bool:
         def work(store: Store, track: str, progress: Progress, cancel: CancelToken) -> str:
             progress(0.05, f"reading {source.name}")
-            cues = load_cues(source)
+            found = load_subtitles(source)
             cancel.check()
-            progress(0.3, f"matching {len(cues)} subtitle lines to the commentary")
+            progress(0.3, f"matching {len(found.cues)} subtitle lines to the commentary")
             try:
-                aligned = align_release(store, track, source, cues, f"Align to {source.name}")
+                aligned = align_release(store, track, source, found, f"Align to {source.name}")
             except AlignmentRejected as exc:
                 raise AlignmentRejected(f"{source.name}: {exc}") from None
             return report_text(aligned.report, aligned.measured).replace("\n", "; ")
