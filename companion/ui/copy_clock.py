@@ -33,7 +33,7 @@ from companion.store import Store, StoredCopy
 from companion.timing.releases import IDENTITY, ReleaseMap
 from companion.ui.main_window import MainWindow
 
-SYNC_JOB = "Syncing your copy"
+SYNC_JOB = "Syncing your copy"  # ui.tools leaves this job's result to this module
 RETIMED = frozenset({"segments", "anchors", "notes"})  # what a change of clock moves
 
 

@@ -28,7 +28,8 @@ SUBTITLES = "Subtitles or a video with text subtitles (*.srt *.vtt *.ass *.ssa *
 TIMINGS = "Timings (*.json *.csv);;"
 EXPORTS = "Timings (*.json *.csv);;Commentary as subtitles (*.srt *.vtt);;"
 ALL = "All files (*)"
-TOOL_JOBS = ("Align to subtitles", "Export", "Import")
+# jobs whose own controller says how they ended (ui.copy_clock: what the copy's clock is)
+SAYS_ITS_OWN = frozenset({"Syncing your copy"})
 
 
 class ToolsController(QObject):
@@ -80,13 +81,13 @@ class ToolsController(QObject):
         return True
 
     def _done(self, name: str, result: object) -> None:
-        if name not in TOOL_JOBS:  # another controller's job (a sync) says its own result
+        if name in SAYS_ITS_OWN:
             return
         self.model.poll()  # the worker committed on its own connection: show it now
         self.show(f"{name}: {result}")
 
     def _failed(self, name: str, problem: str) -> None:
-        if name in TOOL_JOBS:
+        if name not in SAYS_ITS_OWN:
             self.show(f"{name} failed: {problem}. Nothing was changed.")
 
     # --- the three operations -------------------------------------------------------------
