@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -39,8 +39,6 @@ RETIMED = frozenset({"segments", "anchors", "notes"})  # what a change of clock 
 
 class CopyClock(QObject):
     """Keeps the window's content on the clock of the video it plays."""
-
-    changed = Signal(object)  # StoredCopy | None: the copy whose clock is shown (None: reference)
 
     def __init__(self, window: MainWindow, store: Store) -> None:
         super().__init__(window)
@@ -181,7 +179,6 @@ class CopyClock(QObject):
             content.set_release(release)
             self.window.model.changed.emit(RETIMED)  # the one way views learn of new times
         self.status.setText(_clock_label(copy, self.video))
-        self.changed.emit(copy)
 
     def _say(self, text: str) -> None:
         self.window.say(text, 15000)
