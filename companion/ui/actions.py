@@ -5,7 +5,7 @@ its bindings the same way). A controller *binds* the ids it handles; an entry no
 out of the menus. Adding a command is one line here plus one ``bind`` in the module that does it:
 the Sync and Listen menus (issues "Your copy's clock", "Heard timings") hook in that way::
 
-    Command("tools.sync", TOOLS, "&Sync to this copy…"),        # here
+    Command("tools.sync", TOOLS, "&Sync again"),                # here
     window.commands.bind("tools.sync", controller.sync)          # in ui/copy_clock.py
 """
 
@@ -89,7 +89,8 @@ ACTIONS: tuple[Command, ...] = (
     Command("edit.redo", TIMINGS, "Redo", ("Ctrl+Shift+Z",)),
     Command("tools.align", TOOLS, "&Align to subtitles…", (), "Anchor the commentary to your copy"),
     # Sync to this copy… and Listen to the commentary track… are bound by their own modules.
-    Command("tools.sync", TOOLS, "&Sync to this copy…"),
+    Command("tools.sync", TOOLS, "&Sync again", (), "Measure this copy's clock again"),
+    Command("tools.offset", TOOLS, "Set &offset by hand…", (), "How much later your copy runs"),
     Command("tools.listen", TOOLS, "&Listen to the commentary track…"),
     Command("tools.export", TOOLS, "&Export timings…", separator_before=True),
     Command("tools.import", TOOLS, "&Import timings…"),
