@@ -210,15 +210,30 @@ def _placed_jumps(
         gain_after = _agreement(copy, ref_rate, fit.speed, after.offset_s, lo, hi)
         # score(b) = agreement of the first offset on [lo, b) + of the second on [b, hi)
         score = gain_before[: len(candidates)] + (gain_after[-1] - gain_after[: len(candidates)])
-        # the onsets' own interval wins unless the activity clearly disagrees (chance matches
-        # of the added scene's lines dragged them): near the best score, within 5% of its range
-        between = (candidates >= before.last_ref_s) & (candidates <= after.first_ref_s)
-        if between.any() and score[between].max() >= score.max() - 0.05 * np.ptp(score):
-            score = np.where(between, score, -np.inf)
+        # a cut falls where nobody speaks in the film: the silence between two lines that
+        # scores best, at its middle (the activity inside an added scene matches either side
+        # by chance now and then, which a free choice of moment would follow)
+        quiet = _silences(reference, lo, hi)
+        if quiet:
+            scores = [score[(candidates >= a) & (candidates <= b)].max() for a, b in quiet]
+            a, b = quiet[int(np.argmax(scores))]
+            segments[k] = replace(after, from_ref_s=(a + b) / 2)
+            continue
         best = np.flatnonzero(score >= score.max() - 0.5)
         run = _run_around(best, int(np.argmax(score)))
         segments[k] = replace(after, from_ref_s=float(candidates[run].mean()))
     return tuple(segments)
+
+
+def _silences(reference: SpeechPattern, lo: float, hi: float) -> list[tuple[float, float]]:
+    """The reference's pauses of 0.3 s or more between lines, within ``[lo, hi]``."""
+    starts, ends = reference.starts, np.maximum.accumulate(reference.ends)
+    gaps = [
+        (max(float(ends[i]), lo), min(float(starts[i + 1]), hi))
+        for i in range(len(starts) - 1)
+        if starts[i + 1] - ends[i] >= 0.3 and ends[i] < hi and starts[i + 1] > lo
+    ]
+    return [(a, b) for a, b in gaps if b - a >= 0.02]
 
 
 def _run_around(indices: np.ndarray, at: int) -> np.ndarray:
