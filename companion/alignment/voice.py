@@ -215,9 +215,10 @@ def _placed_jumps(
         # by chance now and then, which a free choice of moment would follow)
         quiet = _silences(reference, lo, hi)
         if quiet:
-            scores = [score[(candidates >= a) & (candidates <= b)].max() for a, b in quiet]
-            a, b = quiet[int(np.argmax(scores))]
-            segments[k] = replace(after, from_ref_s=(a + b) / 2)
+            inside = [(candidates >= q0) & (candidates <= q1) for q0, q1 in quiet]
+            scores = [score[where].max(initial=-np.inf) for where in inside]
+            q0, q1 = quiet[int(np.argmax(scores))]
+            segments[k] = replace(after, from_ref_s=(q0 + q1) / 2)
             continue
         best = np.flatnonzero(score >= score.max() - 0.5)
         run = _run_around(best, int(np.argmax(score)))
