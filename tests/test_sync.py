@@ -161,6 +161,19 @@ def test_sound_gives_offset_and_pal_speed_when_there_are_no_subtitles(copies, re
     assert "min of audio" in measured.read and measured.confidence > 0.5
 
 
+def test_a_music_only_first_track_is_passed_over_for_the_dialogue(copies, reference, work, lag):
+    path, truth = copies["audio_pal"]
+    two = ffmpeg(
+        work / "two_tracks.mkv",
+        *("-i", str(path), "-f", "lavfi", "-i", f"sine=f=330:r=48000:d={COPY_S * PAL_SPEED}"),
+        *("-map", "0:v", "-map", "1:a", "-map", "0:a", "-c:v", "copy", "-c:a:0", "aac"),
+        *("-c:a:1", "copy", "-shortest"),
+    )
+    measured = _measure(two, reference)
+    assert measured.method == "audio" and "audio track 2" in measured.read
+    assert measured.release.offset_s == pytest.approx(truth.offset_s + lag, abs=0.1)
+
+
 def test_sound_alone_gives_the_offset_of_a_copy_with_subtitles(copies, reference, lag) -> None:
     path, truth = copies["text_offset"]
     heard = measure_audio(probe(path), reference, progress=lambda f, m: None, cancel=CancelToken())

@@ -15,12 +15,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from companion.alignment.clockfit import STANDARD_SPEEDS, Fit, fit_starts
 from companion.alignment.speech import SpeechPattern
+
+if TYPE_CHECKING:
+    from companion.alignment.voice import AudioFit
 from companion.errors import CompanionError
 from companion.jobs import CancelToken, Progress, no_progress
 from companion.media.packets import cue_starts, subtitle_packets
@@ -29,6 +32,7 @@ from companion.timing.releases import Piece, ReleaseMap
 from companion.timing.timecode import format_time
 
 Method = Literal["subtitle-stream", "audio"]
+MAX_AUDIO_TRACKS = 3  # a disc's dialogue is among its first few tracks
 MIN_CUES = 50  # fewer cues than this is a forced-subtitles track (signs, foreign lines) at most
 MIN_MATCHED = 20
 MIN_SHARE = 0.3  # of a copy's cues found on the reference clock; another film's: about 0.1
@@ -102,11 +106,8 @@ def measure_copy(
         method: Method = "subtitle-stream"
         read = f"{fit.considered} cue times of subtitle stream {stream.ordinal} ({stream.codec})"
     else:
-        # imported here: voice raises this module's SyncError, so it imports this module
-        from companion.alignment.voice import measure_audio
-
         token.check()
-        heard = measure_audio(info, reference, progress=progress, cancel=token)
+        heard = _from_audio_tracks(info, reference, progress, token)
         fit, read, method = heard.fit, heard.read, "audio"
     end_ref = max(reference.runtime_s, (info.duration_s - fit.offset_s) / fit.speed)
     release = release_map(fit, reference, end_ref)
@@ -152,6 +153,28 @@ def _from_subtitle_streams(
         if _fits(fit) and (best is None or fit.matched > best[0].matched):
             best = (fit, stream)
     return best
+
+
+def _from_audio_tracks(
+    info: MediaInfo, reference: SpeechPattern, progress: Progress, cancel: CancelToken
+) -> AudioFit:
+    """The first audio track whose dialogue places the copy (a disc's first track may be
+    music only or a commentary); the first track's refusal if none does."""
+    # imported here: voice raises this module's SyncError, so it imports this module
+    from companion.alignment.voice import measure_audio
+
+    if not info.audio:
+        raise SyncError(f"{info.path}: no sound and no subtitles that fit to measure it by")
+    first: SyncError | None = None
+    for stream in info.audio[:MAX_AUDIO_TRACKS]:
+        try:
+            return measure_audio(
+                info, reference, progress=progress, cancel=cancel, audio_ordinal=stream.ordinal
+            )
+        except SyncError as exc:
+            first = first or exc
+    assert first is not None
+    raise first
 
 
 def _english_first(streams: Sequence[Stream]) -> list[Stream]:

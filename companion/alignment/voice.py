@@ -131,9 +131,14 @@ def _sharpened(scores: np.ndarray, width_s: float = 5.0) -> np.ndarray:
 
 
 def measure_audio(
-    info: MediaInfo, reference: SpeechPattern, *, progress: Progress, cancel: CancelToken
+    info: MediaInfo,
+    reference: SpeechPattern,
+    *,
+    progress: Progress,
+    cancel: CancelToken,
+    audio_ordinal: int = 1,
 ) -> AudioFit:
-    """The copy's clock from its first audio track; :class:`SyncError` if it can't tell."""
+    """The copy's clock from an audio track; :class:`SyncError` if it can't tell."""
     if not info.audio:
         raise SyncError(f"{info.path}: no sound and no subtitles that fit to measure it by")
     # past the reference's length at the fastest speed and largest offset there is no film to
@@ -143,7 +148,7 @@ def measure_audio(
     length = min(WINDOW_S, duration)
     span = max(duration - length, 0.0)
     starts = [span * k / (count - 1) for k in range(count)] if count > 1 else [0.0]
-    reader = _Reader(info, progress, cancel, duration)
+    reader = _Reader(info, audio_ordinal, progress, cancel)
     windows = [reader.read(start, length) for start in starts]
     reader.check_heard(windows)
     mean = float(np.mean(np.concatenate([w.speech for w in windows])))
@@ -178,7 +183,8 @@ def measure_audio(
     heard = [w for w in windows if _heard(w, reference, best, overall)]
     agree = sum(w.strong and any(abs(w.offset_s - o) < AGREE_S for o in offsets) for w in heard)
     confidence = agree / max(len(heard), 1) * float(1.0 - np.exp(-prominence / 10.0))
-    read = f"{reader.seconds / 60:.0f} min of audio in {len(windows)} windows"
+    track = f" track {audio_ordinal}" if audio_ordinal > 1 else ""
+    read = f"{reader.seconds / 60:.0f} min of audio{track} in {len(windows)} windows"
     return AudioFit(replace(fit, prominence=prominence), read, confidence)
 
 
@@ -316,9 +322,9 @@ class _Reader:
     """Reads windows of the first audio track, saying in the progress what it reads."""
 
     def __init__(
-        self, info: MediaInfo, progress: Progress, cancel: CancelToken, duration: float
+        self, info: MediaInfo, ordinal: int, progress: Progress, cancel: CancelToken
     ) -> None:
-        self.info, self.progress, self.cancel, self.duration = info, progress, cancel, duration
+        self.info, self.ordinal, self.progress, self.cancel = info, ordinal, progress, cancel
         self.seconds = 0.0
         self.peak = 0
 
@@ -327,7 +333,9 @@ class _Reader:
         start_s = max(0.0, start_s)
         span = "–".join(format_time(t, millis=False) for t in (start_s, start_s + length_s))
         self.progress(min(0.55, 0.05 + self.seconds / 2000), f"reading audio {span}")
-        samples = read_pcm(self.info.path, start_s=start_s, duration_s=length_s)
+        samples = read_pcm(
+            self.info.path, audio_ordinal=self.ordinal, start_s=start_s, duration_s=length_s
+        )
         self.seconds += len(samples) / RATE
         if len(samples):
             self.peak = max(self.peak, int(np.max(np.abs(samples.astype(np.int32)))))
