@@ -138,6 +138,23 @@ def test_pgs_stream_finds_the_inserted_scene(copies, reference, lag, insert_at) 
     assert "40.0 s added at" in measured.summary
 
 
+def test_a_large_file_is_read_in_windows_and_where_it_jumps(
+    copies, reference, lag, insert_at, monkeypatch
+) -> None:
+    from companion.alignment import sync
+
+    monkeypatch.setattr(sync, "WHOLE_FILE_BYTES", 0)  # as if it were a 30 GB rip
+    path, truth = copies["pgs_inserted"]
+    messages: list[str] = []
+    measured = _measure(path, reference, progress=lambda f, m: messages.append(m))
+    assert any("windows of 1 subtitle stream" in m for m in messages)
+    assert any("where the copy's offset jumps" in m for m in messages)
+    assert measured.release.offset_s == pytest.approx(truth.offset_s + lag, abs=0.05)
+    (piece,) = measured.release.pieces
+    assert piece.from_s == pytest.approx(insert_at, abs=5.0)
+    assert piece.offset_s == pytest.approx(truth.offset_s + 40.0 + lag, abs=0.05)
+
+
 def test_cue_starts_of_a_subtitle_file_give_its_release(reference) -> None:
     starts = reference.starts
     keep = np.random.default_rng(3).random(len(starts)) > 0.1

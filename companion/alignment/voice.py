@@ -21,7 +21,7 @@ import webrtcvad
 
 from companion.alignment.clockfit import MAX_OFFSET_S, STANDARD_SPEEDS, Fit, Segment, fit_starts
 from companion.alignment.speech import SpeechPattern
-from companion.alignment.sync import SyncError
+from companion.alignment.sync import SyncError, spread_windows
 from companion.jobs import CancelToken, Progress
 from companion.media.pcm import RATE, read_pcm
 from companion.media.probe import MediaInfo
@@ -144,10 +144,8 @@ def measure_audio(
     # past the reference's length at the fastest speed and largest offset there is no film to
     # hear (and a container's bogus length must not size the correlation)
     duration = min(info.duration_s, reference.runtime_s * max(STANDARD_SPEEDS) + MAX_OFFSET_S)
-    count = max(1, min(WINDOWS, int(duration // WINDOW_S)))
     length = min(WINDOW_S, duration)
-    span = max(duration - length, 0.0)
-    starts = [span * k / (count - 1) for k in range(count)] if count > 1 else [0.0]
+    starts = spread_windows(duration, WINDOWS, length)
     reader = _Reader(info, audio_ordinal, progress, cancel)
     windows = [reader.read(start, length) for start in starts]
     reader.check_heard(windows)
