@@ -107,7 +107,7 @@ def main() -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     lag = audio_lag_s(CACHE)
     print(f"AAC-in-MKV lag measured on a click clip: {lag * 1000:.1f} ms (added to the truth)")
-    header = f"{'copy':19} {'method':15} {'offset err':>10} {'speed err':>10} {'boundary':>9}"
+    header = f"{'copy':19} {'method':16} {'offset err':>10} {'speed err':>10} {'boundary':>9}"
     print(header + f" {'wall s':>7} {'RSS MB':>7} {'ffmpeg≤MB':>9}  read")
     for name in VARIANTS:
         if args.only and args.only not in name:
@@ -123,9 +123,9 @@ def main() -> None:
             )
             if done.returncode != 0:
                 reason = (done.stderr.strip().splitlines() or ["?"])[-1]
-                print(f"{name:19} {method:15} FAILED: {reason}")
+                print(f"{name:19} {method:16} FAILED: {reason}")
                 continue
-            print(f"{name:19} {method:15} {_row(json.loads(done.stdout), truth, lag)}")
+            print(f"{name:19} {method:16} {_row(json.loads(done.stdout), truth, lag)}")
 
 
 def _row(got: dict, truth: Truth, lag: float) -> str:
