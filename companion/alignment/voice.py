@@ -165,8 +165,8 @@ def measure_audio(
     windows += _corner_jumps(strong, reader, correlator, best, mean)
     cancel.check()
     progress(0.9, "fitting the speech onsets to the film's cues")
-    placing = [w for w in windows if w.strong and _heard(w, reference, best, overall)]
-    offsets = _stretch_offsets(sorted(placing, key=lambda w: w.start_s))
+    heard = [w for w in windows if _heard(w, reference, best, overall)]
+    offsets = _stretch_offsets(sorted((w for w in heard if w.strong), key=lambda w: w.start_s))
     times = np.concatenate([onsets(w) for w in windows])
     fit = max(  # a short stretch can't tell 1.0 from 1.001 by correlation; the onsets can
         (
@@ -178,7 +178,6 @@ def measure_audio(
     )
     fit = replace(fit, segments=_placed_jumps(fit, windows, reference, mean))
     # the share of the windows with dialogue to match that the map places, and the peak's height
-    heard = [w for w in windows if _heard(w, reference, best, overall)]
     agree = sum(w.strong and any(abs(w.offset_s - o) < AGREE_S for o in offsets) for w in heard)
     confidence = agree / max(len(heard), 1) * float(1.0 - np.exp(-prominence / 10.0))
     track = f" track {audio_ordinal}" if audio_ordinal > 1 else ""
@@ -192,10 +191,10 @@ def _placed_jumps(
     """Each jump placed by the voice activity itself rather than by the onsets either side.
 
     Onsets in an added scene match the film's cues at either offset by chance now and then,
-    which drags the jump. So every reference time ``b`` between the two stretches' matched
-    cues is tried as the jump: the copy's activity before ``b`` (mapped with the first
-    offset) and after it (the second) is scored against the reference, and the middle of the
-    best-scoring run of ``b`` (a silence in the film leaves several equally good) wins.
+    which drags the jump. So reference times ``b`` around the two stretches' matched cues are
+    tried as the jump: the copy's activity before ``b`` (mapped with the first offset) and
+    after it (the second) is scored against the reference. A cut falls where nobody speaks,
+    so the film's silence holding the best score wins, at its middle.
     """
     segments = list(fit.segments)
     if len(segments) < 2:
@@ -214,19 +213,13 @@ def _placed_jumps(
         gain_after = _agreement(copy, ref_rate, fit.speed, after.offset_s, lo, hi)
         # score(b) = agreement of the first offset on [lo, b) + of the second on [b, hi)
         score = gain_before[: len(candidates)] + (gain_after[-1] - gain_after[: len(candidates)])
-        # a cut falls where nobody speaks in the film: the silence between two lines that
-        # scores best, at its middle (the activity inside an added scene matches either side
-        # by chance now and then, which a free choice of moment would follow)
         quiet = _silences(reference, lo, hi)
-        if quiet:
-            inside = [(candidates >= q0) & (candidates <= q1) for q0, q1 in quiet]
-            scores = [score[where].max(initial=-np.inf) for where in inside]
-            q0, q1 = quiet[int(np.argmax(scores))]
-            segments[k] = replace(after, from_ref_s=(q0 + q1) / 2)
+        if not quiet:  # talk without a pause for a minute: the best moment, then
+            segments[k] = replace(after, from_ref_s=float(candidates[np.argmax(score)]))
             continue
-        best = np.flatnonzero(score >= score.max() - 0.5)
-        run = _run_around(best, int(np.argmax(score)))
-        segments[k] = replace(after, from_ref_s=float(candidates[run].mean()))
+        inside = [(candidates >= q0) & (candidates <= q1) for q0, q1 in quiet]
+        q0, q1 = quiet[int(np.argmax([score[where].max(initial=-np.inf) for where in inside]))]
+        segments[k] = replace(after, from_ref_s=(q0 + q1) / 2)
     return tuple(segments)
 
 
@@ -239,17 +232,6 @@ def _silences(reference: SpeechPattern, lo: float, hi: float) -> list[tuple[floa
         if starts[i + 1] - ends[i] >= 0.3 and ends[i] < hi and starts[i + 1] > lo
     ]
     return [(a, b) for a, b in gaps if b - a >= 0.02]
-
-
-def _run_around(indices: np.ndarray, at: int) -> np.ndarray:
-    """The consecutive run of ``indices`` that holds ``at``."""
-    breaks = np.flatnonzero(np.diff(indices) > 1)
-    edges = np.concatenate([[0], breaks + 1, [len(indices)]])
-    where = int(np.searchsorted(indices, at))
-    for a, b in itertools.pairwise(edges):
-        if a <= where < b:
-            return indices[a:b]
-    return np.array([at])
 
 
 def _agreement(
