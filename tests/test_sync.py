@@ -232,6 +232,18 @@ def test_a_copy_of_another_film_is_refused(copies, reference) -> None:
         measure_cue_starts(list(_other_film(reference).starts + 3.0), reference)
 
 
+def test_cue_starts_of_a_shorter_cut_give_the_removed_scene(reference) -> None:
+    starts = reference.starts
+    kept = starts[(starts < 3899.5) | (starts >= 3959.5)]  # a minute cut at 1:05:00
+    measured = measure_cue_starts(list(np.where(kept < 3899.5, kept + 10, kept - 50)), reference)
+    (piece,) = measured.release.pieces
+    assert measured.release.offset_s == pytest.approx(10.0, abs=0.01)
+    assert piece.offset_s == pytest.approx(-50.0, abs=0.01)
+    assert 3899.5 - 1 < piece.from_s < 3959.5 + 1
+    # the copy cuts at 1:05:09.5 (3899.5 + 10 s)
+    assert measured.summary.endswith("; 60.0 s removed at 01:05:09.")
+
+
 def test_too_few_cues_are_refused(reference) -> None:
     with pytest.raises(SyncError, match="too few"):
         measure_cue_starts([], reference)

@@ -278,8 +278,10 @@ def describe(release: ReleaseMap, subject: str) -> str:
     for piece in release.pieces:
         jump = piece.offset_s - previous
         change = "added" if jump > 0 else "removed"
-        at = previous + release.speed * piece.from_s  # where the copy leaves the stretch before
-        clause += f"; {abs(jump):.1f} s {change} at {_clock(at)}"
+        # an added scene starts where the stretch before leaves off; a removed one's jump sits
+        # in the middle of what is missing, which the copy shows at the mean of both offsets
+        shift = previous if jump > 0 else (previous + piece.offset_s) / 2
+        clause += f"; {abs(jump):.1f} s {change} at {_clock(shift + release.speed * piece.from_s)}"
         previous = piece.offset_s
     return f"{subject} {clause}."
 
