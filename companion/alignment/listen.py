@@ -122,7 +122,7 @@ def commentary_sentences(transcript: Transcript) -> list[tuple[int, int]]:
             close(word.index)
             continue
         if start is None:
-            if word.closing_quote and out and out[-1][1] == word.index:
+            if word.quote == "close" and out and out[-1][1] == word.index:
                 out[-1] = (out[-1][0], word.index + 1)
                 continue
             start = word.index

@@ -20,6 +20,7 @@ def add_track(store: Store, film_id: str, meta: dict, transcript: Transcript) ->
     track_id = f"{film_id}/{meta['id']}"
     with store.transaction():
         store.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
+        store.db.execute("DELETE FROM heard WHERE track_id = ?", [track_id])
         store.db.execute("DELETE FROM edits WHERE track_id = ?", [track_id])
         store.db.execute("DELETE FROM segments WHERE track_id = ?", [track_id])
         store.db.table("tracks").upsert(

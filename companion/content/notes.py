@@ -35,8 +35,7 @@ from companion.content.transcript import (
 from companion.errors import CompanionError
 from companion.model import SpanKind
 from companion.store import Store
-from companion.timing.retime import track_map
-from companion.timing.timemap import TimeMap
+from companion.timing.retime import TrackTiming, track_map
 
 # Keys the resolver adds to a stored placement; everything else is the pack's own wording.
 _RESOLUTION_KEYS = ("resolved_by", "track_id", "segment", "word_index", "warning")
@@ -159,7 +158,7 @@ class _Resolver:
         self.film = store.film(film_id)
         self.track_ids = [t["id"] for t in store.tracks(film_id)]
         self.cues = _CueWords(cues) if cues else None
-        self._tracks: dict[str, tuple[_TranscriptWords, TimeMap]] = {}
+        self._tracks: dict[str, tuple[_TranscriptWords, TrackTiming]] = {}
 
     def place(self, spec: dict[str, Any]) -> Placed:
         if spec.get("whole_film"):  # about the film: listed apart, not on the clock
@@ -213,7 +212,7 @@ class _Resolver:
         end = round(start + duration, 3)
         return Placed(start, end, "transcript", track_id, words.segment_of(index), index)
 
-    def _track(self, track_id: str) -> tuple[_TranscriptWords, TimeMap]:
+    def _track(self, track_id: str) -> tuple[_TranscriptWords, TrackTiming]:
         if track_id not in self._tracks:
             words = _TranscriptWords(track_transcript(self.store, track_id))
             self._tracks[track_id] = (words, track_map(self.store, track_id)[0])
