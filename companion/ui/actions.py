@@ -88,9 +88,8 @@ ACTIONS: tuple[Command, ...] = (
     Command("edit.undo", TIMINGS, "Undo", (Std.Undo,), separator_before=True),
     Command("edit.redo", TIMINGS, "Redo", ("Ctrl+Shift+Z",)),
     Command("tools.align", TOOLS, "&Align to subtitles…", (), "Anchor the commentary to your copy"),
-    # Sync to this copy… and Listen to the commentary track… are bound by their own modules.
+    # Bound by its own module (ui/copy_clock.py); Audio ▸ Listen is ui/listening.py's.
     Command("tools.sync", TOOLS, "&Sync to this copy…"),
-    Command("tools.listen", TOOLS, "&Listen to the commentary track…"),
     Command("tools.export", TOOLS, "&Export timings…", separator_before=True),
     Command("tools.import", TOOLS, "&Import timings…"),
     Command("help.keys", HELP, "&Keys", ("F1",)),
