@@ -13,8 +13,9 @@ from companion.timing.retime import MIN_ANCHORED_CONFIDENCE, track_map
 def test_no_anchored_segment_is_unsure_and_none_beyond_the_anchors(store: Store):
     track_id = store.track()["id"]
     segments = store.segments(track_id)
-    timemap, anchored = track_map(store, track_id)
+    timing, anchored = track_map(store, track_id)
     assert anchored
+    timemap = timing.timemap
     first, last = timemap.times[0], timemap.times[-1]
     for seg in segments:
         if seg.origin == "anchored":
