@@ -88,10 +88,9 @@ ACTIONS: tuple[Command, ...] = (
     Command("edit.undo", TIMINGS, "Undo", (Std.Undo,), separator_before=True),
     Command("edit.redo", TIMINGS, "Redo", ("Ctrl+Shift+Z",)),
     Command("tools.align", TOOLS, "&Align to subtitles…", (), "Anchor the commentary to your copy"),
-    # Sync to this copy… and Listen to the commentary track… are bound by their own modules.
+    # Bound by its own module (ui/copy_clock.py); Audio ▸ Listen is ui/listening.py's.
     Command("tools.sync", TOOLS, "&Sync again", (), "Measure this copy's clock again"),
     Command("tools.offset", TOOLS, "Set &offset by hand…", (), "How much later your copy runs"),
-    Command("tools.listen", TOOLS, "&Listen to the commentary track…"),
     Command("tools.export", TOOLS, "&Export timings…", separator_before=True),
     Command("tools.import", TOOLS, "&Import timings…"),
     Command("help.keys", HELP, "&Keys", ("F1",)),

@@ -101,21 +101,11 @@ class FilmContent:
 
     def _reindex(self) -> None:
         """Segments and scene notes together: a note is found at the time the store gives it."""
-        self.index = TimelineIndex(self.segments, timed_notes(self.notes))
+        self.index = TimelineIndex(self.segments, self.notes)
 
-    def film_wide_notes(self) -> list[Note]:
+    def film_wide_notes(self) -> tuple[Note, ...]:
         """The cards about the whole film: shown under "About this film", not at 0:00."""
-        return [note for note in self.notes if is_film_wide(note)]
-
-
-def is_film_wide(note: Note) -> bool:
-    """A note placed on the whole film rather than on a scene."""
-    return bool(getattr(note, "film_wide", False) or note.placement.get("whole_film"))
-
-
-def timed_notes(notes: Sequence[Note]) -> list[Note]:
-    """The notes that belong to a scene: what the timeline and the panel show by time."""
-    return [note for note in notes if not is_film_wide(note)]
+        return self.index.film_wide_notes
 
 
 def _mapped(release: ReleaseMap, on_copy: Callable, records: Sequence) -> Sequence:
