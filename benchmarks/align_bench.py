@@ -36,7 +36,7 @@ from pathlib import Path
 import pysubs2
 
 from companion.alignment.align import MatchWords, align, cue_words
-from companion.alignment.subtitles import Cue, load_cues
+from companion.alignment.subtitles import Cue, Subtitles, load_cues, load_subtitles
 from companion.content.packs import load_pack
 from companion.content.transcript import parse, read_ocr_table, read_source
 from companion.model import Anchor
@@ -53,7 +53,9 @@ ISOLATED_S = 30.0
 
 
 def bundled_transcript():
-    """The commentary as the app ingests it (OCR fixes, dialogue marks)."""
+    """The commentary as the app ingests it (OCR fixes, dialogue marks from labels), but without
+    the shipped dialogue table: that was learnt from these very subtitles, hidden cues included,
+    so using it here would leak what the draws hide."""
     (track,) = load_pack(PACK / "notes.toml").tracks
     return parse(read_source(track.transcript), read_ocr_table(track.ocr_table))
 
@@ -145,9 +147,9 @@ def plain_method(index: MatchWords, cues: Sequence[Cue], spoken: tuple[float, ..
     return at
 
 
-def ours(index: MatchWords, cues: Sequence[Cue], spoken: tuple[float, ...]):
-    """Anchors from :func:`align`, then the map ``companion`` builds from them."""
-    result = align(index, cues)
+def ours(index: MatchWords, found: Subtitles, spoken: tuple[float, ...]):
+    """Anchors from :func:`align` (lines and sound cues), then the map ``companion`` builds."""
+    result = align(index, found.cues, found.sounds)
     timemap, _ = TimeMap.anchored((), result.anchors, fallback_rate=1.0, spoken=spoken)
     return timemap.time_at
 
@@ -240,10 +242,11 @@ def main() -> None:
     start = time.perf_counter()
     index = MatchWords.from_transcript(transcript)
     spoken = spoken_positions([w.raw for w in transcript.words])
-    matches = align(index, load_cues(SUBTITLES)).matches
+    found = load_subtitles(SUBTITLES)
+    matches = align(index, found.cues, found.sounds).matches
     # Known points are quotes of a cue's start, whose true time is the cue's own start (a quote
     # of a cue's second sentence is timed by an estimate, so it is not a known point).
-    truth = [m for m in matches if m.film_s == cues[m.cue].start_s]
+    truth = [m for m in matches if not m.sound and m.film_s == cues[m.cue].start_s]
     in_process = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
@@ -269,9 +272,10 @@ def main() -> None:
                 )
                 path = Path(tmp) / f"{variant}.{fmt}"
                 write_variant(path, hidden, variant, rng, event_of_cue)
-                variant_cues = load_cues(path)
+                variant_subtitles = load_subtitles(path)
+                variant_cues = variant_subtitles.cues
                 locators = {
-                    "ours": ours(index, variant_cues, spoken),
+                    "ours": ours(index, variant_subtitles, spoken),
                     "plain": plain_method(index, variant_cues, spoken),
                     "floor": floor(truth, hidden, truth_time, spoken),
                 }

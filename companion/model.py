@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 SpanKind = Literal["commentary", "dialogue", "cue"]
-Origin = Literal["estimated", "anchored", "pinned"]
+Origin = Literal["estimated", "anchored", "heard", "pinned"]
 NoteKind = Literal["trivia", "correction"]
 
 
@@ -88,6 +88,11 @@ class Note:
     truth: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def film_wide(self) -> bool:
+        """About the film as a whole: listed apart ("About this film"), never on the clock."""
+        return self.placement.get("whole_film") is True
+
 
 @dataclass(frozen=True)
 class Anchor:
@@ -97,3 +102,21 @@ class Anchor:
     film_s: float
     score: float = 1.0
     source: str = ""
+
+
+@dataclass(frozen=True)
+class HeardSpan:
+    """A commentary sentence heard on an audio track, stored on the pack's reference clock.
+
+    Words ``word_start``..``word_end`` (end exclusive, as in :class:`Segment`) are spoken from
+    ``start_s`` to ``end_s``; ``confidence`` 0-1 is how well the recogniser heard them; ``words``
+    holds (word index, start, end) per word, for karaoke. The recogniser's own result
+    (``alignment.listen.HeardSentence``) is on the audio's clock; this is what the store keeps.
+    """
+
+    word_start: int
+    word_end: int
+    start_s: float
+    end_s: float
+    confidence: float
+    words: tuple[tuple[int, float, float], ...] = ()

@@ -7,6 +7,7 @@ operation or none of it.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -19,9 +20,9 @@ import sqlite_utils
 from platformdirs import user_data_dir
 
 from companion.errors import CompanionError, shown
-from companion.model import Anchor, Note, Segment, Source, Span
+from companion.model import Anchor, HeardSpan, Note, Segment, Source, Span
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 # The columns of a segment that timing (estimates, alignment, edits) may change.
 TIMING_COLUMNS = (
     "start_s",
@@ -204,11 +205,40 @@ def _migrate_v4_changes(db: sqlite_utils.Database) -> None:
             )
 
 
+def _migrate_v5_dialogue(db: sqlite_utils.Database) -> None:
+    """v5: a track's dialogue evidence, word spans that read like a subtitle line (JSON rows
+    [word_start, word_end, speaker]), which ingestion marks as film dialogue."""
+    db.table("tracks").add_column("dialogue_table", str, not_null_default="[]")
+
+
+def _migrate_v6_heard(db: sqlite_utils.Database) -> None:
+    """v6: heard timings, the commentary sentences a listen run heard on an audio track."""
+    heard = db.table("heard")
+    heard.create(
+        {
+            "id": int,
+            "track_id": str,
+            "word_start": int,
+            "word_end": int,
+            "start_s": float,
+            "end_s": float,
+            "confidence": float,
+            "words": str,  # JSON [[word index, start_s, end_s], ...]
+        },
+        pk="id",
+        foreign_keys=[("track_id", "tracks", "id")],
+        if_not_exists=True,
+    )
+    heard.create_index(["track_id", "word_start"], if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_v1,
     _migrate_v2,
     _migrate_v3,
     _migrate_v4_changes,
+    _migrate_v5_dialogue,
+    _migrate_v6_heard,
 ]
 
 
@@ -484,6 +514,41 @@ class Store:
                 for a in anchors
             )
 
+    # heard timings ----------------------------------------------------------------------
+
+    def heard(self, track_id: str) -> list[HeardSpan]:
+        """The sentences the last listen run heard, in transcript order (reference clock)."""
+        rows = self.db.execute(
+            "SELECT word_start, word_end, start_s, end_s, confidence, words FROM heard "
+            "WHERE track_id = ? ORDER BY word_start",
+            [track_id],
+        )
+        return [
+            HeardSpan(ws, we, start, end, conf, _heard_words(words))
+            for ws, we, start, end, conf, words in rows
+        ]
+
+    def replace_heard(self, track_id: str, spans: Iterable[HeardSpan]) -> None:
+        """Drop the track's heard sentences and store these instead (a new run replaces)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM heard WHERE track_id = ?", [track_id])
+            self.db.conn.executemany(
+                "INSERT INTO heard (track_id, word_start, word_end, start_s, end_s, confidence, "
+                "words) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        track_id,
+                        s.word_start,
+                        s.word_end,
+                        s.start_s,
+                        s.end_s,
+                        s.confidence,
+                        json.dumps([list(w) for w in s.words], separators=(",", ":")),
+                    )
+                    for s in spans
+                ],
+            )
+
     # notes ------------------------------------------------------------------------------
 
     def notes(self, film_id: str | None = None, kind: str | None = None) -> list[Note]:
@@ -541,6 +606,12 @@ class Store:
             for note_id, title, snip, start, rank in notes
         ]
         return sorted(hits, key=lambda h: h.rank)[:limit]
+
+
+@functools.lru_cache(maxsize=16384)
+def _heard_words(text: str) -> tuple[tuple[int, float, float], ...]:
+    """A heard sentence's words from their JSON, parsed once: every re-timing reads them all."""
+    return tuple((int(i), float(a), float(b)) for i, a, b in json.loads(text))
 
 
 # SQLite's failures that come from the disk or the file, not from Companion, as users read them.

@@ -34,7 +34,7 @@ BUNDLED = REPO / "resources" / "age_of_ultron" / "notes.toml"
 def bundled_variant(path: Path, text: str) -> Path:
     """A changed copy of the bundled pack, with the transcript files its commentary names."""
     path.write_text(text, encoding="utf-8")
-    for name in ("commentary.txt", "ocr.tsv"):
+    for name in ("commentary.txt", "ocr.tsv", "dialogue.tsv"):
         shutil.copy(BUNDLED.parent / name, path.parent / name)
     return path
 
@@ -119,8 +119,9 @@ def test_time_ranges_and_whole_film_notes(packed):
         53 * 60 + 12,
         58 * 60 + 56,
     )
-    assert (notes["release-year"].start_s, notes["release-year"].end_s) == (0.0, 180.0)
+    assert (notes["release-year"].start_s, notes["release-year"].end_s) == (None, None)
     assert notes["release-year"].placement["resolved_by"] == "film"
+    assert notes["release-year"].film_wide
 
 
 def test_notes_follow_the_time_map(packed):
@@ -303,7 +304,8 @@ def test_cli_notes_corrections_json(db_path):
     for note in notes:
         assert set(note) >= {"id", "kind", "title", "body", "claim", "verdict", "truth",
                              "sources", "start_s", "end_s", "placement"}  # fmt: skip
-        assert note["sources"] and note["start_s"] is not None and note["end_s"] > note["start_s"]
+        placed = note["placement"].get("whole_film") or note["end_s"] > note["start_s"]
+        assert note["sources"] and placed
         assert note["verdict"] in ("wrong", "misleading") and note["claim"] and note["truth"]
 
 
@@ -363,7 +365,7 @@ def test_second_film_pack_with_its_commentary(db_path):
     assert {n["id"] for n in listed} == {
         f"harbour_lights/{n.id}" for n in load_pack(HARBOUR / "notes.toml").notes
     }
-    assert all(n["start_s"] is not None for n in listed)
+    assert all(n["start_s"] is not None or n["placement"].get("whole_film") for n in listed)
     # With the film's subtitles, lines take the cue times (one line is split over two cues).
     again = run_companion(
         "pack", "add", str(HARBOUR / "notes.toml"), "--subtitles", str(srt), db=db_path

@@ -25,7 +25,11 @@ def test_bundled_film_is_loaded_on_the_shipped_timings(store):
     assert segments[0].start_s >= 0 and segments[-1].end_s <= film["runtime_s"]
     for a, b in pairwise(segments):
         assert a.end_s == pytest.approx(b.start_s) and a.start_s < b.start_s
-    assert {s.origin for s in segments} == {"anchored"}
+    # Far from any anchor (after the last one, long stretches) a segment is estimated (issue 12).
+    origins = [s.origin for s in segments]
+    assert (
+        set(origins) == {"anchored", "estimated"} and origins.count("anchored") > len(origins) / 2
+    )
     assert len(store.anchors(track["id"])) > 100
     assert len(store.notes(film["id"], kind="correction")) == 16
 

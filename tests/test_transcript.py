@@ -91,7 +91,8 @@ def test_spacing_is_rejoined_for_display(transcript):
     text = " ".join(d.text for d in transcript.drafts)
     assert "it's going to be" in text and "it 's" not in text
     assert "Ultron's" in text and "Come on!" in text
-    assert " ," not in text and " ." not in text
+    picked_up = re.sub(r"([.?!:]) \.\.\.", "", text)  # "one. ...is unsafe", "HILL: ...stay"
+    assert " ," not in text and " ." not in picked_up
     assert '"tie-in shot."' in text
 
 

@@ -25,6 +25,12 @@ How anchors are chosen, and why:
 5. A first chain over distinctive lines gives the backbone; short and repeated lines are then
    searched only between the backbone anchors that bracket their time, where they are
    unambiguous, and the chain is solved again over everything.
+6. Sound cues are anchors too: the transcript writes what the film makes heard
+   (``( DISTANT EXPLOSION )``) as the SDH subtitles do (``(DISTANT EXPLOSION)`` at 0:39.8). They
+   are matched within the same brackets and join the same chain, with less evidence per letter
+   than a spoken line (a sound is heard under the director's voice, not in a pause for it), so a
+   common one ("GRUNTS") never anchors on its own and a distinctive one can place the stretch
+   before the first quote, where otherwise the map could only extrapolate.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from companion.alignment.subtitles import Cue
+from companion.alignment.subtitles import Cue, Sound
 from companion.content.transcript import Transcript
 from companion.model import Anchor
 
@@ -74,6 +80,10 @@ MAX_CUE_TOKENS = 8
 # A subtitle line is spoken at roughly ten characters a second, after a short lead-in.
 SPOKEN_BASE_S = 0.3
 SPOKEN_CPS = 10.0
+# Sound cues: closer to exact than lines, and less evidence per letter (see the module doc).
+SOUND_MIN_RATIO = 85.0
+SOUND_EVIDENCE_PER_CHAR = 0.08
+SOUND_PRIOR = 1.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,7 @@ class MatchWords:
     dialogue: list[bool]
     positions: dict[str, list[int]]
     raw_count: int
+    sounds: tuple[tuple[int, int, str], ...] = ()  # transcript sound cues: raw [start, end), text
 
     @classmethod
     def from_transcript(cls, transcript: Transcript) -> MatchWords:
@@ -97,7 +108,8 @@ class MatchWords:
         positions: dict[str, list[int]] = defaultdict(list)
         for i, word in enumerate(words):
             positions[word].append(i)
-        return cls(words, raw_index, raw_last, dialogue, dict(positions), len(texts))
+        sounds = tuple(_transcript_sounds(transcript))
+        return cls(words, raw_index, raw_last, dialogue, dict(positions), len(texts), sounds)
 
     def raw_start(self, pos: int) -> int:
         return self.raw_index[pos]
@@ -124,6 +136,7 @@ class Match:
     last_cue: int
     text: str
     spoken_start: int  # position among the matchable (spoken) words, for speaking rates
+    sound: bool = False  # a sound cue (cue = last_cue = -1), not a spoken line
 
     def anchors(self) -> tuple[Anchor, Anchor]:
         """Where the quote starts, and where the commentary resumes once the line is spoken.
@@ -138,6 +151,19 @@ class Match:
             Anchor(float(self.word_start), round(self.film_s, 3), score, "subtitles"),
             Anchor(float(self.word_end), round(self.film_s + spoken, 3), score / 2, "subtitles"),
         )
+
+
+def _transcript_sounds(transcript: Transcript):
+    """(raw start, raw end, text) of every sound cue the ingestion found in the transcript."""
+    start = None
+    for word in (*transcript.words, None):
+        if word is not None and word.kind == "cue":
+            start = word.index if start is None else start
+            continue
+        if start is not None:
+            end = word.index if word is not None else len(transcript.words)
+            yield start, end, " ".join(w.text for w in transcript.words[start:end])
+            start = None
 
 
 def normalize_tokens(texts: Sequence[str]) -> tuple[list[str], list[int], list[int]]:
@@ -354,8 +380,36 @@ class Alignment:
         return [anchor for m in self.matches for anchor in m.anchors()]
 
 
-def align(index: MatchWords, cues: Sequence[Cue]) -> Alignment:
-    """Anchors of the transcript against the cues (see the module docstring for the method)."""
+def _sound_matches(
+    index: MatchWords, sounds: Sequence[Sound], lo: int, hi: int | None
+) -> list[Match]:
+    """Transcript sound cues in spoken positions [lo, hi) that read like one of ``sounds``."""
+    raw_lo = index.raw_start(lo) if lo < len(index.words) else index.raw_count
+    raw_hi = index.raw_count if hi is None or hi >= len(index.words) else index.raw_start(hi)
+    mine = [s for s in index.sounds if raw_lo <= s[0] and s[1] <= raw_hi]
+    pairs = []
+    for start, end, text in mine:
+        target = "".join(cue_words(text.replace("(", " ").replace(")", " ")))
+        for sound in sounds:
+            ratio = fuzz.ratio(target, "".join(cue_words(sound.text)), score_cutoff=SOUND_MIN_RATIO)
+            if ratio and target:
+                pairs.append((start, end, text, sound, ratio, len(target)))
+    out = []
+    for start, end, text, sound, ratio, chars in pairs:
+        alternatives = sum(p[3] is sound for p in pairs) * sum(p[0] == start for p in pairs)
+        quality = 0.5 + 0.5 * (ratio - SOUND_MIN_RATIO) / (100.0 - SOUND_MIN_RATIO)
+        weight = SOUND_EVIDENCE_PER_CHAR * min(chars, 40) * quality - SOUND_PRIOR
+        weight -= math.log(alternatives)
+        spoken = bisect.bisect_left(index.raw_index, start)
+        out.append(
+            Match(start, end, sound.start_s, sound.end_s, weight, ratio, -1, -1, text, spoken, True)
+        )
+    return out
+
+
+def align(index: MatchWords, cues: Sequence[Cue], sounds: Sequence[Sound] = ()) -> Alignment:
+    """Anchors of the transcript against the cues and, when given, the subtitles' sound cues
+    (see the module docstring for the method)."""
     lines = _lines(cues)
     repeats = Counter(line.words for line in lines)
     first = _matches(index, lines, repeats)
@@ -369,7 +423,11 @@ def align(index: MatchWords, cues: Sequence[Cue]) -> Alignment:
     for line in lines:
         if line.cue not in found:
             by_bracket[bisect.bisect_left(times, line.start_s)].append(line)
-    for k, group in by_bracket.items():
+    heard: dict[int, list[Sound]] = defaultdict(list)
+    for sound in sounds:
+        heard[bisect.bisect_left(times, sound.start_s)].append(sound)
+    for k in sorted(set(by_bracket) | set(heard)):
+        group = by_bracket.get(k, [])
         lo = bisect.bisect_left(index.raw_index, backbone[k - 1].word_end) if k > 0 else 0
         hi = (
             bisect.bisect_left(index.raw_index, backbone[k].word_start)
@@ -379,4 +437,5 @@ def align(index: MatchWords, cues: Sequence[Cue]) -> Alignment:
         if hi is not None and hi <= lo:
             continue
         local += _matches(index, group, Counter(line.words for line in group), lo, hi)
+        local += _sound_matches(index, heard.get(k, []), lo, hi)
     return Alignment(heaviest_chain(backbone + local))

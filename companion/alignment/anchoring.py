@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from companion.alignment.align import Match, MatchWords, align
-from companion.alignment.subtitles import Cue
+from companion.alignment.subtitles import Cue, Sound
 from companion.content.films import track_transcript
 from companion.content.notes import resolve_notes
 from companion.content.transcript import Transcript
@@ -41,6 +41,7 @@ class AlignReport:
 
     cues: int
     anchors: int
+    sounds: int
     dialogue_spans: int
     dialogue_spans_matched: int
     offset_s: float | None
@@ -55,6 +56,7 @@ class AlignReport:
             "outside_film": self.outside_film,
             "edit": self.edit_id,
             "anchors": self.anchors,
+            "sounds": self.sounds,
             "dialogue_spans": self.dialogue_spans,
             "dialogue_spans_matched": self.dialogue_spans_matched,
             "dialogue_share": round(self.dialogue_spans_matched / max(self.dialogue_spans, 1), 3),
@@ -74,12 +76,14 @@ def align_track(
     cues: Sequence[Cue],
     reference: Sequence[Anchor] = (),
     label: str = "Align to subtitles",
+    sounds: Sequence[Sound] = (),
 ) -> AlignReport:
     """Anchor the track on ``cues``: replace its anchors (never merge), re-time every unpinned
     segment and re-place the notes, all in one transaction; or change nothing and raise
     :class:`AlignmentRejected` when the subtitles don't fit this commentary.
 
-    ``reference`` anchors (the shipped timings) are what offset and speed are measured against.
+    ``reference`` anchors (the shipped timings) are what offset and speed are measured against;
+    ``sounds`` (the subtitles' sound cues) anchor the transcript's sound cues too.
     Subtitle lines starting outside the film can't be this release's lines: they are left out
     (and counted), and one running past the end is cut there; when none is left inside, the
     subtitles are refused. The align is one
@@ -94,8 +98,9 @@ def align_track(
             f"{format_time(min(c.start_s for c in cues))}, the film runs 00:00:00.000 to "
             f"{format_time(runtime)}); are they for another cut, or shifted?"
         )
+    heard_inside = [s for s in sounds if 0 <= s.start_s < runtime]
     transcript = track_transcript(store, track_id)
-    result = align(MatchWords.from_transcript(transcript), inside)
+    result = align(MatchWords.from_transcript(transcript), inside, heard_inside)
     spread = _spread(result.matches, track["word_count"])
     if len(result.matches) < MIN_MATCHES or spread < MIN_SPREAD:
         raise AlignmentRejected(
@@ -116,9 +121,11 @@ def align_track(
         )
     except edits.NoChange:
         edit = None
+    heard = sum(m.sound for m in result.matches)
     return AlignReport(
         len(cues),
-        len(result.matches),
+        len(result.matches) - heard,
+        heard,
         len(spans),
         matched,
         offset,

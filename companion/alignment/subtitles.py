@@ -51,6 +51,24 @@ class Cue:
     start_s: float
     end_s: float
     text: str
+    speaker: str | None = None  # the SDH label's name ("STRUCKER ON PA:" -> "STRUCKER")
+
+
+@dataclass(frozen=True)
+class Sound:
+    """An SDH sound cue (``(DISTANT EXPLOSION)``): what is heard, and when."""
+
+    start_s: float
+    end_s: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Subtitles:
+    """What a subtitle file tells: its spoken lines and its sound cues."""
+
+    cues: list[Cue]
+    sounds: list[Sound]
 
 
 _TAG = re.compile(r"<[^>]*>|\{[^}]*\}")
@@ -58,6 +76,9 @@ _SOUND_CUE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\([^)]*$|^[^(]*\)")
 _LABEL = re.compile(r"^\s*[A-Z][A-Z0-9 .'&#\-]*[A-Z0-9.]\s*:(?!\d)\s*")
 _DASH = re.compile(r"^\s*[-–—]+\s*")
 _MUSIC = re.compile(r"[♪♫#]+")
+_BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
+# "STRUCKER ON PA:", "JARVIS OVER RADIO:": the speaker is the name before how they are heard.
+_HEARD_VIA = re.compile(r"\s+(?:ON|OVER|THROUGH|VIA|IN|INTO)\s.*$|\s*\(.*$")
 
 
 def clean_line(line: str) -> str:
@@ -71,22 +92,31 @@ def clean_line(line: str) -> str:
     return " ".join(line.split())
 
 
-def _split_speakers(plaintext: str) -> list[str]:
-    """Lines of one cue, split where a dialogue dash starts a new speaker.
+def speaker_of(line: str) -> str | None:
+    """The name an SDH label gives the speaker of ``line`` (``DR. CHO:`` -> ``DR. CHO``)."""
+    line = _DASH.sub("", _SOUND_CUE.sub(" ", _TAG.sub("", line))).strip()
+    label = _LABEL.match(line)
+    if not label:
+        return None
+    return _HEARD_VIA.sub("", label.group().strip().rstrip(":").strip()) or None
+
+
+def _split_speakers(plaintext: str) -> list[tuple[str, str | None]]:
+    """Lines of one cue with their SDH speaker, split where a dialogue dash starts a new speaker.
 
     A line without a leading dash continues the previous line: subtitles wrap one sentence over
     two lines, and matching wants the sentence whole.
     """
-    parts: list[str] = []
+    parts: list[tuple[str, str | None]] = []
     for raw in plaintext.splitlines():
         starts_speaker = bool(_DASH.match(raw))
         cleaned = clean_line(raw)
         if not cleaned:
             continue
         if parts and not starts_speaker:
-            parts[-1] = f"{parts[-1]} {cleaned}"
+            parts[-1] = (f"{parts[-1][0]} {cleaned}", parts[-1][1] or speaker_of(raw))
         else:
-            parts.append(cleaned)
+            parts.append((cleaned, speaker_of(raw)))
     return parts
 
 
@@ -99,17 +129,36 @@ def cues_from_subs(subs: pysubs2.SSAFile) -> list[Cue]:
     for index, ev in enumerate(events):
         start, end = ev.start / 1000.0, max(ev.end, ev.start) / 1000.0
         lines = _split_speakers(ev.plaintext)
-        total = sum(len(text) for text in lines) or 1
+        total = sum(len(text) for text, _ in lines) or 1
         offset = 0
-        for text in lines:
+        for text, speaker in lines:
             share = (end - start) * offset / total
-            cues.append(Cue(index, round(start + share, 3), end, text))
+            cues.append(Cue(index, round(start + share, 3), end, text, speaker))
             offset += len(text)
     return cues
 
 
+def sounds_from_subs(subs: pysubs2.SSAFile) -> list[Sound]:
+    """The SDH sound cues of a parsed file, in time order (speech inside brackets excluded:
+    ``[in Russian]`` labels a line, it is no sound)."""
+    sounds = []
+    for ev in sorted(subs, key=lambda ev: ev.start):
+        if ev.is_comment or ev.is_drawing:
+            continue
+        for text in _BRACKETED.findall(_TAG.sub("", ev.plaintext)):
+            words = " ".join(text.split())
+            if words and words.upper() == words and any(c.isalpha() for c in words):
+                sounds.append(Sound(ev.start / 1000.0, max(ev.end, ev.start) / 1000.0, words))
+    return sounds
+
+
 def parse_subtitle_text(text: str, name: str = "<text>", warn: Warn | None = None) -> list[Cue]:
-    """Spoken lines of subtitle text in any supported format; raises SubtitleError if none.
+    """Spoken lines of subtitle text in any supported format; raises SubtitleError if none."""
+    return parse_subtitles(text, name, warn).cues
+
+
+def parse_subtitles(text: str, name: str = "<text>", warn: Warn | None = None) -> Subtitles:
+    """Spoken lines and sound cues of subtitle text; raises SubtitleError if no spoken line.
 
     A cue whose header is cut off or damaged (a file truncated in a download) is skipped and
     reported through ``warn`` with its line, instead of being glued into the previous line.
@@ -135,7 +184,7 @@ def parse_subtitle_text(text: str, name: str = "<text>", warn: Warn | None = Non
     cues = cues_from_subs(subs)
     if not cues:
         raise SubtitleError(f"{name}: no spoken lines found in the subtitles")
-    return cues
+    return Subtitles(cues, sounds_from_subs(subs))
 
 
 _STAMP = r"(?:\d+:)?\d{1,2}:\d{2}(?:[,.]\d{1,3})?"
@@ -185,8 +234,8 @@ def _skip_broken_cues(text: str, name: str, warn: Warn) -> str:
     return "\n".join(kept)
 
 
-def load_subtitle_file(path: Path, warn: Warn | None = None) -> list[Cue]:
-    """Spoken lines of a subtitle file, encoding and format detected."""
+def load_subtitle_file(path: Path, warn: Warn | None = None) -> Subtitles:
+    """Spoken lines and sounds of a subtitle file, encoding and format detected."""
     try:
         size = path.stat().st_size
         if size > MAX_SUBTITLE_BYTES:
@@ -196,7 +245,7 @@ def load_subtitle_file(path: Path, warn: Warn | None = None) -> list[Cue]:
         raise SubtitleError(f"{path}: can't read the file ({exc.strerror or exc})") from exc
     if not data.strip():
         raise SubtitleError(f"{path}: the file is empty")
-    return parse_subtitle_text(decode_bytes(data), str(path), warn)
+    return parse_subtitles(decode_bytes(data), str(path), warn)
 
 
 def _probe_subtitle_streams(path: Path) -> list[dict]:
@@ -241,9 +290,9 @@ def choose_text_stream(path: Path, streams: list[dict]) -> dict:
     return (english or text)[0]
 
 
-def load_video_subtitles(path: Path, warn: Warn | None = None) -> list[Cue]:
-    """Spoken lines of a video's own text subtitle track, extracted with ffmpeg (as ASS, which
-    keeps every format's line breaks and styling in one form pysubs2 reads)."""
+def load_video_subtitles(path: Path, warn: Warn | None = None) -> Subtitles:
+    """Spoken lines and sounds of a video's own text subtitle track, extracted with ffmpeg (as
+    ASS, which keeps every format's line breaks and styling in one form pysubs2 reads)."""
     stream = choose_text_stream(path, _probe_subtitle_streams(path))
     proc = subprocess.run(
         [
@@ -267,12 +316,17 @@ def load_video_subtitles(path: Path, warn: Warn | None = None) -> list[Cue]:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
         raise SubtitleError(f"{path}: ffmpeg couldn't extract the subtitles ({message[0]})")
     text = proc.stdout.decode("utf-8", "replace")
-    return parse_subtitle_text(text, f"{path} (subtitle track)", warn)
+    return parse_subtitles(text, f"{path} (subtitle track)", warn)
 
 
 def load_cues(path: Path | str, warn: Warn | None = None) -> list[Cue]:
     """Spoken lines of a subtitle file or of a video's text subtitle track; ``warn`` hears of
     each damaged cue that was skipped."""
+    return load_subtitles(path, warn).cues
+
+
+def load_subtitles(path: Path | str, warn: Warn | None = None) -> Subtitles:
+    """Spoken lines and sound cues of a subtitle file or of a video's text subtitle track."""
     path = Path(path)
     if not path.exists():
         raise SubtitleError(f"{path}: no such file")

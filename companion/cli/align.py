@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from companion.alignment.anchoring import AlignmentRejected, AlignReport, align_track
-from companion.alignment.subtitles import load_cues
+from companion.alignment.subtitles import load_subtitles
 from companion.bootstrap import timings_dir
 from companion.cli.group import emit, json_option, main, open_store, warn
 from companion.formats.timingfile import reference_anchors
@@ -27,14 +27,15 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
     """
     store = open_store(ctx)
     track = store.track(track_id)
-    cues = load_cues(source, warn)
+    subtitles = load_subtitles(source, warn)
     try:
         report = align_track(
             store,
             track["id"],
-            cues,
+            subtitles.cues,
             reference_anchors(timings_dir(), track["id"]),
             label=f"Align to {source.name}",
+            sounds=subtitles.sounds,
         )
     except AlignmentRejected as exc:
         raise AlignmentRejected(f"{source}: {exc}") from None
@@ -57,7 +58,8 @@ def report_text(report: AlignReport) -> str:
     )
     return "\n".join(
         [
-            f"{report.anchors} subtitle lines anchored (of {report.cues} spoken lines)",
+            f"{report.anchors} subtitle lines anchored (of {report.cues} spoken lines),"
+            f" and {report.sounds} sound cues",
             f"{report.dialogue_spans_matched} of {report.dialogue_spans} quoted film lines matched"
             f" ({data['dialogue_share']:.0%})",
             clock,

@@ -44,14 +44,14 @@ def notes(ctx: click.Context, kind: str | None, film_id: str | None, as_json: bo
         lambda: "\n\n".join(map(_note_text, rows)) or "no notes",
     )
     for note in rows:
-        if note.start_s is None:
+        if note.start_s is None and not note.film_wide:
             warning = note.placement.get("warning", "placement not found")
             click.echo(f"companion: warning: note {note.id}: {warning}", err=True)
 
 
 def _note_text(note: Note) -> str:
     when = (
-        "not placed"
+        ("about the film" if note.film_wide else "not placed")
         if note.start_s is None
         else f"{format_time(note.start_s, millis=False)} – {format_time(note.end_s, millis=False)}"
     )

@@ -20,6 +20,7 @@ def add_track(store: Store, film_id: str, meta: dict, transcript: Transcript) ->
     track_id = f"{film_id}/{meta['id']}"
     with store.transaction():
         store.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
+        store.db.execute("DELETE FROM heard WHERE track_id = ?", [track_id])
         store.db.execute("DELETE FROM edits WHERE track_id = ?", [track_id])
         store.db.execute("DELETE FROM segments WHERE track_id = ?", [track_id])
         store.db.table("tracks").upsert(
@@ -34,6 +35,7 @@ def add_track(store: Store, film_id: str, meta: dict, transcript: Transcript) ->
                 "start_s": float(meta["start_s"]),
                 "end_s": float(meta["end_s"]),
                 "ocr_table": json.dumps([[list(w), r] for w, r in transcript.ocr_table]),
+                "dialogue_table": json.dumps([list(row) for row in transcript.dialogue]),
             },
             pk="id",
         )
@@ -68,9 +70,10 @@ def source_sha256(source: str) -> str:
 def track_transcript(store: Store, track_id: str) -> Transcript:
     """The parsed transcript of a stored track (words with kinds, drafts), as ingestion saw it."""
     track = store.track(track_id)
-    return _parse_cached(track["source_text"], track["ocr_table"])
+    return _parse_cached(track["source_text"], track["ocr_table"], track["dialogue_table"])
 
 
 @lru_cache(maxsize=4)
-def _parse_cached(source: str, ocr_json: str) -> Transcript:
-    return parse(source, [(tuple(w), r) for w, r in json.loads(ocr_json)])
+def _parse_cached(source: str, ocr_json: str, dialogue_json: str) -> Transcript:
+    dialogue = [(int(a), int(b), speaker) for a, b, speaker in json.loads(dialogue_json)]
+    return parse(source, [(tuple(w), r) for w, r in json.loads(ocr_json)], dialogue=dialogue)

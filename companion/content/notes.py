@@ -11,7 +11,6 @@ its scene, on whatever release the commentary was aligned to.
 from __future__ import annotations
 
 import bisect
-import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -19,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from companion.alignment.subtitles import Cue
+from companion.content.cards import limit_cards
 from companion.content.films import add_track, source_sha256, track_transcript
-from companion.content.locate import find_phrase
+from companion.content.locate import PhraseIndex, find_phrase
 from companion.content.packs import Pack, PackError, PackNote, PackTrack, load_pack
 from companion.content.transcript import (
     Transcript,
@@ -28,14 +28,14 @@ from companion.content.transcript import (
     normalise,
     normalised_words,
     parse,
+    read_dialogue_table,
     read_ocr_table,
     read_source,
 )
 from companion.errors import CompanionError
 from companion.model import SpanKind
 from companion.store import Store
-from companion.timing.retime import track_map
-from companion.timing.timemap import TimeMap
+from companion.timing.retime import TrackTiming, track_map
 
 # Keys the resolver adds to a stored placement; everything else is the pack's own wording.
 _RESOLUTION_KEYS = ("resolved_by", "track_id", "segment", "word_index", "warning")
@@ -122,6 +122,7 @@ def resolve_notes(
                     "placement": json.dumps(placement),
                 },
             )
+        limit_cards(store, film_id)
     return warnings
 
 
@@ -138,31 +139,7 @@ def line_time(cues: Sequence[Cue], line: str, occurrence: int = 1) -> float | No
     return _CueWords(cues).line_time(line, occurrence)
 
 
-class _Words:
-    """A run of normalised words, each pointing back to where it came from, searchable by phrase.
-
-    Phrases are compared as letters and digits only, at word boundaries, so however a line is
-    split into words ("him 'sir'", "wasn 't", "Elf man") it still meets itself.
-    """
-
-    def __init__(self, words: Sequence[tuple[str, int]]) -> None:
-        self.refs = [r for _, r in words]
-        self.offsets = list(itertools.accumulate((len(w) for w, _ in words), initial=0))
-        self.text = "".join(w for w, _ in words)
-        self.boundaries = set(self.offsets)
-
-    def find(self, phrase: str) -> list[int]:
-        """The reference of the first word of every match of ``phrase``, in order."""
-        needle = normalise(phrase)
-        hits, at = [], self.text.find(needle) if needle else -1
-        while at >= 0:
-            if at in self.boundaries and at + len(needle) in self.boundaries:
-                hits.append(self.refs[bisect.bisect_right(self.offsets, at) - 1])
-            at = self.text.find(needle, at + 1)
-        return hits
-
-
-class _CueWords(_Words):
+class _CueWords(PhraseIndex):
     def __init__(self, cues: Sequence[Cue]) -> None:
         words = ((normalise(w), i) for i, cue in enumerate(cues) for w in cue.text.split())
         super().__init__([(w, i) for w, i in words if w])
@@ -181,11 +158,11 @@ class _Resolver:
         self.film = store.film(film_id)
         self.track_ids = [t["id"] for t in store.tracks(film_id)]
         self.cues = _CueWords(cues) if cues else None
-        self._tracks: dict[str, tuple[_TranscriptWords, TimeMap]] = {}
+        self._tracks: dict[str, tuple[_TranscriptWords, TrackTiming]] = {}
 
     def place(self, spec: dict[str, Any]) -> Placed:
-        if spec.get("whole_film"):
-            return Placed(0.0, spec["duration"], "film")
+        if spec.get("whole_film"):  # about the film: listed apart, not on the clock
+            return Placed(None, None, "film")
         if "start" in spec:
             return Placed(spec["start"], spec["end"], "time")
         if "line" in spec:
@@ -235,7 +212,7 @@ class _Resolver:
         end = round(start + duration, 3)
         return Placed(start, end, "transcript", track_id, words.segment_of(index), index)
 
-    def _track(self, track_id: str) -> tuple[_TranscriptWords, TimeMap]:
+    def _track(self, track_id: str) -> tuple[_TranscriptWords, TrackTiming]:
         if track_id not in self._tracks:
             words = _TranscriptWords(track_transcript(self.store, track_id))
             self._tracks[track_id] = (words, track_map(self.store, track_id)[0])
@@ -249,7 +226,7 @@ def phrase_index(
     return _TranscriptWords(transcript).index(phrase, occurrence, prefer)
 
 
-class _TranscriptWords(_Words):
+class _TranscriptWords(PhraseIndex):
     def __init__(self, transcript: Transcript) -> None:
         super().__init__(normalised_words(transcript.words))
         self.transcript = transcript
@@ -283,7 +260,8 @@ def read_tracks(pack: Pack) -> list[tuple[PackTrack, Transcript]]:
     for track in pack.tracks:
         try:
             ocr = read_ocr_table(track.ocr_table) if track.ocr_table else []
-            parsed.append((track, parse(read_source(track.transcript), ocr)))
+            heard = read_dialogue_table(track.dialogue_table) if track.dialogue_table else []
+            parsed.append((track, parse(read_source(track.transcript), ocr, dialogue=heard)))
         except TranscriptError as exc:
             problems.append(f"{pack.path}: commentary {track.id!r}: {exc}")
     if problems:

@@ -29,6 +29,7 @@ A pack is a UTF-8 TOML file (a folder given as a pack means its ``notes.toml``).
     speaker = "A. Director"
     transcript = "commentary.txt"      # path relative to the pack file
     ocr_table = "ocr.tsv"              # optional: OCR fixes, "wrong<TAB>right" per line
+    dialogue_table = "dialogue.tsv"    # optional: "word_start<TAB>word_end<TAB>speaker" rows
     start_s = 0                        # the part of the film the commentary talks over
     end_s = 5300
 
@@ -86,7 +87,9 @@ _CLOCK = re.compile(r"^(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)$")
 _URL = re.compile(r"^https?://\S+$")
 _TOP_KEYS = {"format", "name", "film", "commentary", "notes"}
 _FILM_KEYS = {"id", "title", "year", "runtime_s"}
-_TRACK_KEYS = {"id", "title", "speaker", "transcript", "ocr_table", "start_s", "end_s"}
+_TRACK_KEYS = {
+    "id", "title", "speaker", "transcript", "ocr_table", "dialogue_table", "start_s", "end_s",
+}  # fmt: skip
 _CORRECTION_KEYS = ("claim", "verdict", "truth")
 _NOTE_KEYS = {
     "id", "kind", "title", "body", "sources", "tags", *_CORRECTION_KEYS,
@@ -113,7 +116,7 @@ class PackFilm:
 
 @dataclass(frozen=True)
 class PackTrack:
-    """A commentary track the pack brings; ``transcript`` and ``ocr_table`` are absolute paths."""
+    """A commentary track the pack brings; ``transcript`` and the tables are absolute paths."""
 
     id: str
     title: str
@@ -122,6 +125,7 @@ class PackTrack:
     ocr_table: Path | None
     start_s: float
     end_s: float
+    dialogue_table: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -294,6 +298,7 @@ def _tracks(check: _Checker, tables: Any) -> list[PackTrack]:
         speaker = check.text(where, table, "speaker")
         transcript = check.file(where, table, "transcript")
         ocr_table = check.file(where, table, "ocr_table", required=False)
+        dialogue = check.file(where, table, "dialogue_table", required=False)
         start = check.clock(where, table, "start_s", required=True)
         end = check.clock(where, table, "end_s", required=True)
         if start is not None and end is not None and end <= start:
@@ -307,7 +312,9 @@ def _tracks(check: _Checker, tables: Any) -> list[PackTrack]:
             and end is not None
             and end > start
         ):
-            tracks.append(PackTrack(track_id, title, speaker, transcript, ocr_table, start, end))
+            tracks.append(
+                PackTrack(track_id, title, speaker, transcript, ocr_table, start, end, dialogue)
+            )
     return tracks
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from companion.content.detokenise import CLOSE, OPEN, decode_quotes, glue
 from companion.errors import CompanionError
 from companion.model import Span, SpanKind
 
@@ -35,9 +36,12 @@ _TOPIC_OPENERS = (
     "quick side note",
     "another thing",
 )
-_ATTACH_LEFT = {",", ".", "?", "!", ";", ":", ")", "...", "%"}
 _SPACED_CLITIC = re.compile(r"\s+('(?:s|t|re|ve|ll|d|m)\b)", re.IGNORECASE)
 _CLITIC = re.compile(r"^'(s|t|re|ve|ll|d|m)$|^n't$", re.IGNORECASE)
+
+
+# Evidence that words [start, end) are a film line, and who speaks it when the subtitles say.
+DialogueRow = tuple[int, int, str | None]
 
 
 class TranscriptError(CompanionError):
@@ -61,7 +65,10 @@ class Word:
     kind: SpanKind
     speaker: str | None = None
     label: bool = False
-    closing_quote: bool = False
+    quote: str = ""  # "open"/"close" for a quotation mark or lone apostrophe (detokenise)
+    before: str = ""  # a mark the transcript is missing, shown just before this word
+    after: str = ""  # ... and just after it
+    in_quote: bool = False  # a double quotation is open just before this word
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class Transcript:
     words: tuple[Word, ...]
     drafts: tuple[Draft, ...]
     ocr_table: tuple[tuple[tuple[str, ...], str], ...] = ()
+    dialogue: tuple[DialogueRow, ...] = ()
 
 
 def read_source(path: Path) -> str:
@@ -119,32 +127,63 @@ def read_ocr_table(path: Path) -> list[tuple[tuple[str, ...], str]]:
     return rows
 
 
+def read_dialogue_table(path: Path) -> list[DialogueRow]:
+    """Rows of (word start, word end, speaker or None); '#' lines are comments.
+
+    The table is what the film's subtitles taught about the transcript at build time (which
+    words are a film line, and whose), so it ships without any subtitle text.
+    """
+    rows: list[DialogueRow] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        try:
+            start, end = int(fields[0]), int(fields[1])
+        except (ValueError, IndexError):
+            raise TranscriptError(
+                f"{path}:{number}: expected 'start<TAB>end[<TAB>speaker]'"
+            ) from None
+        if not 0 <= start < end:
+            raise TranscriptError(f"{path}:{number}: the span {start}-{end} is empty")
+        speaker = fields[2].strip() if len(fields) > 2 and fields[2].strip() else None
+        rows.append((start, end, speaker))
+    return rows
+
+
 def parse(
     source: str,
     ocr_table: Sequence[tuple[tuple[str, ...], str]] = (),
     words_per_segment: tuple[int, int, int] = (50, 110, 170),
+    dialogue: Sequence[DialogueRow] = (),
 ) -> Transcript:
     """Split ``source`` into words, mark dialogue, and cut it into segments.
 
     ``words_per_segment`` is (shortest, ideal, longest): about 20, 40 and 60 seconds of speech.
+    ``dialogue`` rows (see :func:`read_dialogue_table`) mark film lines the labels don't.
     """
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(source)]
     if not tokens:
         raise TranscriptError("transcript has no words")
     fixed = _apply_ocr([t[2] for t in tokens], ocr_table)
-    kinds = _classify(fixed)
-    closing = _closing_quotes(fixed)
+    kinds = _with_evidence(fixed, _classify(fixed), dialogue)
+    quotes = decode_quotes(fixed, {i for i, (_, _, label) in enumerate(kinds) if label})
+    inside = quotes.open_between(len(fixed))
     words = tuple(
-        Word(i, s, e, raw, fixed[i], kind, speaker, label, i in closing)
+        Word(
+            i, s, e, raw, fixed[i], kind, speaker, label,
+            quotes.roles.get(i, ""), quotes.before.get(i, ""), quotes.after.get(i, ""), inside[i],
+        )
         for i, ((s, e, raw), (kind, speaker, label)) in enumerate(zip(tokens, kinds, strict=True))
-    )
+    )  # fmt: skip
     cuts = _cut_points(words, *words_per_segment)
     drafts = tuple(_draft(n, words[a:b]) for n, (a, b) in enumerate(pairwise(cuts), 1))
-    return Transcript(source, words, drafts, tuple(ocr_table))
+    return Transcript(source, words, drafts, tuple(ocr_table), tuple(dialogue))
 
 
 def _apply_ocr(raw: list[str], table: Sequence[tuple[tuple[str, ...], str]]) -> list[str]:
-    """Replace whole-token sequences; the first token takes the fix, the rest become empty."""
+    """Replace whole-token sequences. A fix with as many words as it replaces goes word for word
+    (``: it`` -> ``: It``); otherwise the first token takes it and the rest become empty."""
     fixed = list(raw)
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for wrong, right in table:
@@ -153,37 +192,14 @@ def _apply_ocr(raw: list[str], table: Sequence[tuple[tuple[str, ...], str]]) -> 
     while i < len(raw):
         for wrong, right in sorted(by_first.get(raw[i], ()), key=lambda r: -len(r[0])):
             if tuple(raw[i : i + len(wrong)]) == wrong:
-                fixed[i : i + len(wrong)] = [right] + [""] * (len(wrong) - 1)
+                parts = right.split()
+                if len(parts) != len(wrong):
+                    parts = [right] + [""] * (len(wrong) - 1)
+                fixed[i : i + len(wrong)] = parts
                 i += len(wrong) - 1
                 break
         i += 1
     return fixed
-
-
-def _closing_quotes(texts: list[str]) -> set[int]:
-    """Indexes of '"' tokens that close a quotation.
-
-    The transcript writes quote marks as free-standing tokens, so open and close alternate; the
-    parity is resynchronised where the context is unambiguous (a mark followed by punctuation
-    closes, a mark after an opening bracket opens) so one stray mark cannot flip the rest.
-    """
-    closing: set[int] = set()
-    is_open = False
-    for i, token in enumerate(texts):
-        if token != '"':
-            continue
-        after = texts[i + 1] if i + 1 < len(texts) else ""
-        before = texts[i - 1] if i else ""
-        if after in _ATTACH_LEFT or after == "":
-            is_open = True
-        elif before == "(" or before.endswith(":") or before[-1:].isalnum():
-            is_open = False
-        elif after[:1].islower():
-            is_open = True
-        if is_open:
-            closing.add(i)
-        is_open = not is_open
-    return closing
 
 
 def _label_at(texts: list[str], i: int) -> tuple[str, int] | None:
@@ -251,6 +267,31 @@ def _classify(texts: list[str]) -> list[tuple[SpanKind, str | None, bool]]:
     return out
 
 
+def _with_evidence(
+    texts: list[str], kinds: list[tuple[SpanKind, str | None, bool]], rows: Sequence[DialogueRow]
+) -> list[tuple[SpanKind, str | None, bool]]:
+    """Marks from the labels, corrected by the subtitles' evidence: a row's words (and the
+    punctuation closing them) are dialogue, spoken by the row's speaker when it names one, so a
+    labelled run that holds several speakers' lines is split where their cues meet. A row with a
+    label inside is a cue holding two speakers: there the labels say who. Labels and sound cues
+    stay what they are."""
+    out = list(kinds)
+    for start, end, named in rows:
+        end = min(end, len(out))
+        while end < len(out) and not out[end][2] and not any(c.isalnum() for c in texts[end]):
+            end += 1
+        speaker = None if any(out[k][2] for k in range(start, end)) else named
+        for k in range(start, end):
+            kind, old, label = out[k]
+            if label or kind == "cue":
+                continue
+            named = old if kind == "dialogue" else None
+            same = named and (not speaker or speaker in named or named in speaker)
+            # The label's own name wins when it is the same person ("CHO" for "DR. CHO").
+            out[k] = ("dialogue", named if same else speaker, False)
+    return out
+
+
 def _director_label(texts: list[str]) -> str | None:
     counts = Counter(label[0] for i in range(len(texts)) if (label := _label_at(texts, i)))
     return counts.most_common(1)[0][0] if counts else None
@@ -269,6 +310,8 @@ def _cue_end(texts: list[str], i: int) -> int | None:
 
 def _mark_last_sentence(texts: list[str], out: list, label_at: int) -> None:
     """Mark the sentence before a director resumption as (unlabelled) film dialogue."""
+    if label_at == 0:  # the transcript opens with the director: nothing before to mark
+        return
     end = label_at
     start = end - 1
     while start > 0 and out[start - 1][0] == "commentary" and not out[start - 1][2]:
@@ -316,13 +359,14 @@ def _cut_points(words: Sequence[Word], shortest: int, ideal: int, longest: int) 
 
 
 def _is_boundary(words: Sequence[Word], i: int) -> bool:
-    """True where a segment may start at word ``i``: after a sentence end or before a label."""
+    """True where a segment may start at word ``i``: after a sentence end or before a label,
+    never inside a quotation (a cut there would leave each half with an unpaired mark)."""
+    if words[i].in_quote or words[i].quote == CLOSE:
+        return False
     if words[i].label and not words[i - 1].label:
         return True
-    if words[i].closing_quote:
-        return False
     previous = words[i - 1].text
-    if words[i - 1].closing_quote and i > 1:
+    if words[i - 1].quote == CLOSE and i > 1:
         previous = words[i - 2].text
     return (previous in _SENTENCE_END and not words[i].label and words[i].kind != "cue") or (
         words[i - 1].kind == "cue"
@@ -359,35 +403,53 @@ def render(words: Sequence[Word]) -> tuple[str, tuple[Span, ...]]:
     """Display text for a run of words, with one span per run of commentary/dialogue/cue.
 
     Director labels are dropped (the styling already shows the switch back to commentary);
-    other labels show as ``STARK:``. Spacing follows English punctuation, not the transcript's.
+    other labels show as ``STARK:``. Spacing follows English punctuation (see
+    :func:`companion.content.detokenise.glue`), not the transcript's.
     """
+    tokens = display_tokens(words)
     pieces: list[str] = []
     kinds: list[tuple[SpanKind, str | None]] = []
-    attach_next = False
-    for word in words:
-        if (word.label and word.speaker is None) or not word.text:
-            continue
-        token = word.text
+    sticky = True
+    for k, (token, role, word) in enumerate(tokens):
+        previous = tokens[k - 1][0] if k else ""
+        following = tokens[k + 1][0] if k + 1 < len(tokens) else ""
+        left, right = glue(previous, token, following, role)
         if word.label:
-            token = token.rstrip(":'\". ").rstrip() + ":"
-            if token == ":":
-                continue
-            if pieces and pieces[-1].endswith(":") and kinds[-1] == (word.kind, word.speaker):
-                continue
-        glue = attach_next or not pieces
-        attach_next = False
-        if token == '"':
-            glue = glue or word.closing_quote
-            attach_next = not word.closing_quote
-        elif token in _ATTACH_LEFT or _CLITIC.match(token):
-            glue = True
-        elif token == "(":
-            attach_next = True
-        if word.label and pieces and pieces[-1].endswith(":"):
-            glue = False
-        pieces.append(token if glue else " " + token)
+            left, right = False, False
+        pieces.append(token if sticky or left else " " + token)
         kinds.append((word.kind, word.speaker))
+        sticky = right
     return _join_spans(pieces, kinds)
+
+
+def display_tokens(words: Sequence[Word]) -> list[tuple[str, str | None, Word]]:
+    """(text, quote role, word) of every shown token: labels tidied, missing marks added."""
+    out: list[tuple[str, str | None, Word]] = []
+    speaker: str | None = None
+    for word in words:
+        spoken = any(c.isalnum() for c in word.text)
+        changed = word.kind == "dialogue" and word.speaker and word.speaker != speaker
+        if changed and spoken and not word.label:  # a new speaker the transcript didn't label
+            out.append((f"{word.speaker}:", None, _as_label(word)))
+        if (spoken or word.label) and word.kind != "cue":  # a sound cue doesn't change speaker
+            speaker = word.speaker if word.kind == "dialogue" else None
+        if word.before:
+            out.append((word.before, OPEN, word))
+        if word.label and word.speaker is not None:
+            last = out[-1] if out else None
+            if not (last and last[2].label and last[2].speaker == word.speaker):
+                out.append((word.speaker + ":", None, word))
+        elif not word.label:
+            for part in word.text.split():
+                out.append((part, word.quote or None, word))
+        if word.after:
+            out.append((word.after, CLOSE, word))
+    return out
+
+
+def _as_label(word: Word) -> Word:
+    return Word(word.index, word.start, word.start, "", word.speaker or "", word.kind,
+                word.speaker, label=True)  # fmt: skip
 
 
 def _join_spans(

@@ -22,6 +22,7 @@ from companion.formats import timingfile
 from companion.formats.encoding import decode_bytes
 from companion.formats.output import write_text_atomic
 from companion.formats.timingfile import TimingFileError
+from companion.model import HeardSpan
 from companion.store import Store
 from companion.timing import edits
 from companion.timing.timecode import TimecodeError, format_time, parse_time
@@ -63,6 +64,7 @@ class TimingTable:
     source_sha256: str
     entries: tuple[TimingEntry, ...]
     anchors: list[list] | None  # [word_index, film_s, score, source]; None: keep the store's
+    heard: list[HeardSpan] | None = None  # heard sentences; None: keep the store's
 
 
 def file_format(path: Path, fmt: str | None, allowed: tuple[str, ...] = FORMATS) -> str:
@@ -194,7 +196,8 @@ def json_table(timing: timingfile.TimingFile) -> TimingTable:
         for i, s in enumerate(timing.segments)
     )
     anchors = [[a.word_index, a.film_s, a.score, a.source] for a in timing.anchors]
-    return TimingTable(timing.film, timing.track, timing.source_sha256, entries, anchors)
+    heard = list(timing.heard) if timing.heard is not None else None
+    return TimingTable(timing.film, timing.track, timing.source_sha256, entries, anchors, heard)
 
 
 def parse_csv(text: str, path: Path) -> tuple[TimingTable, list[str]]:
@@ -357,9 +360,10 @@ def import_file(
     anchors = table.anchors
     if anchors is not None and _rounded(store, table.track) == [a[:3] for a in anchors]:
         anchors = None  # the file's are ours, rounded to the millisecond: keep ours exact
+    heard = table.heard if table.heard != store.heard(table.track) else None
     try:
         edit = edits.apply_timings(
-            store, table.track, entries, f"Import timings from {path.name}", anchors
+            store, table.track, entries, f"Import timings from {path.name}", anchors, heard
         )
     except edits.NoChange:
         return table, None

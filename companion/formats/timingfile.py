@@ -14,14 +14,19 @@ Format (``companion-timings``, version 1), one object::
       "segments": [                            # every segment's timing, by its stable id
         {"id": 1, "start_s": 0.0, "end_s": 38.5, "origin": "anchored",
          "pinned": "none", "confidence": 0.41}, ...
+      ],
+      "heard": [                               # optional: sentences heard on the audio track
+        {"word_start": 21, "word_end": 28, "start_s": 7.17, "end_s": 8.37, "confidence": 0.86,
+         "words": [[21, 7.17, 7.3], ...]}, ...
       ]
     }
 
 ``word`` is a position in the transcript's whitespace-separated words (fractions allowed);
 ``time_s`` film seconds; ``score`` 0-1, how much the anchor is trusted. ``origin`` is
-``estimated``, ``anchored`` or ``pinned``; ``pinned`` says which edges the user fixed: ``none``,
-``start``, ``end`` or ``both``. Files are written with sorted keys, one entry per line and times
-rounded to the millisecond, so the same timings always give the same bytes and diff well.
+``estimated``, ``anchored``, ``heard`` or ``pinned`` (informative); ``pinned`` says which edges
+the user fixed: ``none``, ``start``, ``end`` or ``both``. Files are written with sorted keys, one
+entry per line and times rounded to the millisecond, so the same timings always give the same
+bytes and diff well.
 
 Reading checks everything first and names each bad entry; nothing is applied unless all of it is
 good, and a file made for another version of the transcript (checksum) is refused.
@@ -40,13 +45,13 @@ from typing import TypeVar
 from companion.errors import CompanionError
 from companion.formats.encoding import decode_bytes
 from companion.formats.output import write_text_atomic
-from companion.model import Anchor, Segment
+from companion.model import Anchor, HeardSpan, Segment
 from companion.store import Store
 from companion.timing.retime import retime
 
 FORMAT = "companion-timings"
 VERSION = 1
-ORIGINS = ("estimated", "anchored", "pinned")
+ORIGINS = ("estimated", "anchored", "heard", "pinned")
 PINNED = ("none", "start", "end", "both")
 MAX_SIZE = 50_000_000
 T = TypeVar("T")
@@ -74,6 +79,7 @@ class TimingFile:
     source_sha256: str
     anchors: tuple[Anchor, ...]
     segments: tuple[SegmentTiming, ...]
+    heard: tuple[HeardSpan, ...] | None = None  # None: the file says nothing of heard times
 
 
 def file_name(track_id: str) -> str:
@@ -94,7 +100,7 @@ def _pinned(seg: Segment) -> str:
 def track_document(store: Store, track_id: str) -> dict:
     """The timing document of a stored track."""
     track = store.track(track_id)
-    return {
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "film": track["film_id"],
@@ -115,6 +121,21 @@ def track_document(store: Store, track_id: str) -> dict:
             }
             for s in store.segments(track_id)
         ],
+    }
+    heard = store.heard(track_id)
+    if heard:  # only then: a file of a track never listened to keeps its bytes
+        document["heard"] = [_heard_entry(h) for h in heard]
+    return document
+
+
+def _heard_entry(h: HeardSpan) -> dict:
+    return {
+        "word_start": h.word_start,
+        "word_end": h.word_end,
+        "start_s": _round(h.start_s),
+        "end_s": _round(h.end_s),
+        "confidence": _round(h.confidence),
+        "words": [[i, _round(a), _round(b)] for i, a, b in h.words],
     }
 
 
@@ -153,13 +174,21 @@ def _text(value: object, where: str, problems: list[str]) -> str:
     return value
 
 
-def _anchor(row: object, where: str, problems: list[str]) -> Anchor | None:
+def _entry(row: object, where: str, problems: list[str], fields: set[str]) -> dict | None:
+    """``row`` if it is an object (noting any field it should not have), else None."""
     if not isinstance(row, dict):
         problems.append(f"{where}: must be an object")
         return None
-    unknown = sorted(set(row) - {"word", "time_s", "score"})
+    unknown = sorted(set(row) - fields)
     if unknown:
         problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+    return row
+
+
+def _anchor(entry: object, where: str, problems: list[str]) -> Anchor | None:
+    row = _entry(entry, where, problems, {"word", "time_s", "score"})
+    if row is None:
+        return None
     word = _number(row.get("word"), f"{where}.word", problems)
     time_s = _number(row.get("time_s"), f"{where}.time_s", problems)
     score = _number(row.get("score"), f"{where}.score", problems)
@@ -168,14 +197,11 @@ def _anchor(row: object, where: str, problems: list[str]) -> Anchor | None:
     return Anchor(word, time_s, score, "timings")
 
 
-def _segment(row: object, where: str, problems: list[str]) -> SegmentTiming | None:
-    if not isinstance(row, dict):
-        problems.append(f"{where}: must be an object")
-        return None
+def _segment(entry: object, where: str, problems: list[str]) -> SegmentTiming | None:
     fields = {"id", "start_s", "end_s", "origin", "pinned", "confidence"}
-    unknown = sorted(set(row) - fields)
-    if unknown:
-        problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+    row = _entry(entry, where, problems, fields)
+    if row is None:
+        return None
     seg_id = row.get("id")
     if isinstance(seg_id, bool) or not isinstance(seg_id, int) or seg_id < 1:
         problems.append(f"{where}.id: must be a positive integer")
@@ -193,6 +219,43 @@ def _segment(row: object, where: str, problems: list[str]) -> SegmentTiming | No
     if conf > 1:
         problems.append(f"{where}.confidence: must be at most 1")
     return SegmentTiming(seg_id, start, end, str(origin), str(pinned), conf)
+
+
+def _heard(entry: object, where: str, problems: list[str]) -> HeardSpan | None:
+    """A heard sentence: its word span, start and end (seconds), confidence and words' times."""
+    fields = {"word_start", "word_end", "start_s", "end_s", "confidence", "words"}
+    row = _entry(entry, where, problems, fields)
+    if row is None:
+        return None
+    first, last = row.get("word_start"), row.get("word_end")
+    if not (isinstance(first, int) and _whole(first) and isinstance(last, int) and _whole(last)):
+        problems.append(f"{where}: word_start and word_end must be whole numbers")
+        return None
+    if last <= first:
+        problems.append(f"{where}: word_end must be after word_start")
+    start = _number(row.get("start_s"), f"{where}.start_s", problems)
+    end = _number(row.get("end_s"), f"{where}.end_s", problems)
+    if end < start:
+        problems.append(f"{where}: end_s {end:g} is before start_s {start:g}")
+    conf = _number(row.get("confidence"), f"{where}.confidence", problems)
+    if conf > 1:
+        problems.append(f"{where}.confidence: must be at most 1")
+    words = row.get("words", [])
+    if not (
+        isinstance(words, list)
+        and all(isinstance(w, list) and len(w) == 3 and _whole(w[0]) for w in words)
+    ):
+        problems.append(f"{where}.words: must be a list of [word, start_s, end_s]")
+        return None
+    times = tuple(
+        (i, _number(a, f"{where}.words", problems), _number(b, f"{where}.words", problems))
+        for i, a, b in words
+    )
+    return HeardSpan(first, last, start, end, conf, times)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _entries(
@@ -225,12 +288,13 @@ def parse_timing_document(data: object, name: str) -> TimingFile:
         problems.append("source_sha256: must be 64 lowercase hex digits")
     anchors = _entries(data, "anchors", _anchor, problems)
     segments = _entries(data, "segments", _segment, problems)
+    heard = tuple(_entries(data, "heard", _heard, problems)) if "heard" in data else None
     ids = [s.id for s in segments]
     if len(set(ids)) != len(ids):
         problems.append("segments: ids must be unique")
     if problems:
         raise TimingFileError(f"{name}: " + "; ".join(problems))
-    return TimingFile(film, track, sha, tuple(anchors), tuple(segments))
+    return TimingFile(film, track, sha, tuple(anchors), tuple(segments), heard)
 
 
 def read_timing_file(path: Path) -> TimingFile:
@@ -266,6 +330,9 @@ def check_fits(store: Store, timing: TimingFile, name: str) -> None:
     for i, a in enumerate(timing.anchors):
         if a.word_index > track["word_count"]:
             problems.append(f"anchors[{i}].word: {a.word_index:g} is past the transcript's end")
+    for i, h in enumerate(timing.heard or ()):
+        if h.word_end > track["word_count"]:
+            problems.append(f"heard[{i}].word_end: {h.word_end} is past the transcript's end")
     known = {s.n for s in store.segments(timing.track)}
     unknown = [s.id for s in timing.segments if s.id not in known]
     if unknown:
@@ -275,12 +342,15 @@ def check_fits(store: Store, timing: TimingFile, name: str) -> None:
 
 
 def apply_timing_file(store: Store, path: Path) -> str:
-    """Load a timing file's anchors into the store: they replace the track's anchors and every
-    unpinned segment is re-timed from them; pins stay. All or nothing. Returns the track id."""
+    """Load a timing file's anchors (and heard sentences, when it has them) into the store: they
+    replace the track's and every unpinned segment is re-timed from them; pins stay. All or
+    nothing. Returns the track id."""
     timing = read_timing_file(path)
     check_fits(store, timing, str(path))
     with store.transaction():
         store.replace_anchors(timing.track, timing.anchors)
+        if timing.heard is not None:
+            store.replace_heard(timing.track, timing.heard)
         retime(store, timing.track)
     return timing.track
 

@@ -24,6 +24,7 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from companion.errors import CompanionError, shown
+from companion.model import HeardSpan
 from companion.store import TIMING_COLUMNS, Store
 from companion.timing.retime import retime
 from companion.timing.timecode import MAX_SECONDS, format_time, outside_film
@@ -88,6 +89,30 @@ def _anchors(store: Store, track_id: str) -> list[list]:
     ]
 
 
+def _heard_row(h: HeardSpan) -> list:
+    """A heard sentence as an edit's payload keeps it (JSON)."""
+    return [h.word_start, h.word_end, h.start_s, h.end_s, h.confidence, [list(w) for w in h.words]]
+
+
+def _heard_span(row: list) -> HeardSpan:
+    ws, we, start, end, conf, words = row
+    return HeardSpan(ws, we, start, end, conf, tuple((int(i), a, b) for i, a, b in words))
+
+
+def _clock_heard(spans: list[HeardSpan], clock: Callable[[float], float]) -> list[HeardSpan]:
+    return [
+        HeardSpan(
+            h.word_start,
+            h.word_end,
+            clock(h.start_s),
+            clock(h.end_s),
+            h.confidence,
+            tuple((i, clock(a), clock(b)) for i, a, b in h.words),
+        )
+        for h in spans
+    ]
+
+
 def _span(store: Store, track_id: str) -> list[float]:
     return list(
         store.db.execute("SELECT start_s, end_s FROM tracks WHERE id = ?", [track_id]).fetchone()
@@ -141,37 +166,45 @@ def _record(
     clock: Callable[[float], float] | None = None,
     anchors: list[list] | None = None,
     settle: Callable[[], object] | None = None,
+    heard: list[HeardSpan] | None = None,
     notes_of: str | None = None,
 ) -> Edit:
     """Run one edit as one transaction and log it; ``change`` returns the pin columns it sets.
 
     ``clock`` maps every film time the track's map rests on (a clock change); ``anchors``
-    replaces the track's anchors (an import, an align); ``settle`` runs after the
-    re-interpolation; ``notes_of`` names a film whose notes the edit re-places (an align), so
-    their times are part of the edit. The payload keeps the before/after values of what
-    changed: the changed columns of each segment, the anchors (only their times when only
-    those moved), the span and the notes.
+    replaces the track's anchors (an import, an align), ``heard`` its heard sentences (a
+    listen run); ``settle`` runs after the re-interpolation; ``notes_of`` names a film whose
+    notes the edit re-places (an align), so their times are part of the edit. The payload keeps
+    the before/after values of what changed: the changed columns of each segment, the anchors
+    (only their times when only those moved), the heard sentences, the span and the notes.
     """
     with store.transaction():
         runtime = _runtime(store, track_id)
         segs = _segments(store, track_id)
         before_notes = _notes(store, notes_of) if notes_of else {}
         before_anchors, before_span = _anchors(store, track_id), _span(store, track_id)
+        before_heard = store.heard(track_id)
         pins = change(segs)
-        after_anchors, after_span = before_anchors, before_span
+        after_anchors, after_span, after_heard = before_anchors, before_span, before_heard
         if clock is not None:
             after_anchors = [[w, clock(t), s, src] for w, t, s, src in before_anchors]
             after_span = [clock(t) for t in before_span]
+            after_heard = _clock_heard(before_heard, clock)
             _check_anchors(after_anchors, runtime)
+            _check_heard(after_heard, runtime)
         if anchors is not None:
             after_anchors = anchors
             _check_anchors(after_anchors, runtime)
+        if heard is not None:
+            after_heard = heard
         check_pins(segs, pins, runtime)
         store.update_segments(track_id, pins)
         if after_anchors != before_anchors:
             _write_anchors(store, track_id, after_anchors)
         if after_span != before_span:
             _write_span(store, track_id, after_span)
+        if after_heard != before_heard:
+            store.replace_heard(track_id, after_heard)
         retime(store, track_id)
         if settle is not None:
             settle()
@@ -188,6 +221,8 @@ def _record(
             payload.update(_anchor_change(before_anchors, after_anchors))
         if after_span != before_span:
             payload["span"] = [before_span, after_span]
+        if after_heard != before_heard:
+            payload["heard"] = [list(map(_heard_row, side)) for side in (before_heard, after_heard)]
         if notes_of:
             after_notes = _notes(store, notes_of)
             moved = {k: [before_notes.get(k), v] for k, v in after_notes.items()}
@@ -254,7 +289,13 @@ def decode_payload(raw: object) -> dict:
         for side in sides:
             if not set(side) <= set(TIMING_COLUMNS) or not all(map(_plain, side.values())):
                 raise DamagedEdit(f"bad values for segment {n}")
-    for key, valid in (("anchors", _anchor_rows), ("anchor_times", _numbers), ("span", _span_pair)):
+    checks = (
+        ("anchors", _anchor_rows),
+        ("anchor_times", _numbers),
+        ("span", _span_pair),
+        ("heard", _heard_rows),
+    )
+    for key, valid in checks:
         if key in payload and not (_pair(payload[key], list) and all(map(valid, payload[key]))):
             raise DamagedEdit(f"bad {key}")
     notes = payload.get("notes", {})
@@ -277,6 +318,22 @@ def _plain(value: object) -> bool:
 
 def _numbers(side: list) -> bool:
     return all(map(_number, side))
+
+
+def _heard_rows(side: list) -> bool:
+    """Rows of ``_heard_row``: word span, times, confidence, words as [index, start, end]."""
+    return all(
+        isinstance(row, list)
+        and len(row) == 6
+        and all(isinstance(w, int) for w in row[:2])
+        and _numbers(row[2:5])
+        and isinstance(row[5], list)
+        and all(
+            isinstance(w, list) and len(w) == 3 and isinstance(w[0], int) and _numbers(w[1:])
+            for w in row[5]
+        )
+        for row in side
+    )
 
 
 def _span_pair(side: list) -> bool:
@@ -347,6 +404,16 @@ def _check_anchors(anchors: list[list], runtime: float) -> None:
     if outside:
         raise EditError(
             f"that would move a matched film line to {format_time(outside[0])}, outside the "
+            f"film (00:00:00.000 to {format_time(runtime)})"
+        )
+
+
+def _check_heard(spans: list[HeardSpan], runtime: float) -> None:
+    """Like anchors, heard sentences must stay inside the film."""
+    outside = [t for h in spans for t in (h.start_s, h.end_s) if not 0 <= t <= runtime]
+    if outside:
+        raise EditError(
+            f"that would move a heard sentence to {format_time(outside[0])}, outside the "
             f"film (00:00:00.000 to {format_time(runtime)})"
         )
 
@@ -579,12 +646,14 @@ def apply_timings(
     entries: dict[int, tuple[float, float, bool, bool]],
     label: str,
     anchors: list[list] | None = None,
+    heard: list[HeardSpan] | None = None,
 ) -> Edit:
     """Make segments show at the given (start, end, start_pinned, end_pinned), all or nothing.
 
     Pinned edges become pins. An unpinned time that the time map does not reproduce (a file
     made with other anchors, or edited by hand) is pinned as well, until every listed time
-    shows exactly as given; a file exported from this store therefore adds no pin.
+    shows exactly as given; a file exported from this store therefore adds no pin. ``heard``
+    replaces the heard sentences (a file made after a listen run carries them).
     """
     runtime = _runtime(store, track_id)
 
@@ -612,7 +681,23 @@ def apply_timings(
             store.update_segments(track_id, missed)
             retime(store, track_id)
 
-    return _record(store, track_id, "import", label, change, anchors=anchors, settle=settle)
+    if heard is not None:
+        _check_heard(heard, runtime)
+    return _record(
+        store, track_id, "import", label, change, anchors=anchors, settle=settle, heard=heard
+    )
+
+
+def replace_heard(store: Store, track_id: str, spans: Iterable[HeardSpan], label: str) -> Edit:
+    """Put a listen run's heard sentences in place of the previous run's, as one edit.
+
+    They become points of the time map (under pins, over the estimate; a quoted film line keeps
+    its anchor), so every unpinned segment they touch moves to where the director was heard.
+    Spans outside the film are refused, like any timing outside it.
+    """
+    ordered = sorted(spans, key=lambda s: s.word_start)
+    _check_heard(ordered, _runtime(store, track_id))
+    return _record(store, track_id, "listen", label, lambda segs: {}, heard=ordered)
 
 
 # history --------------------------------------------------------------------------------------
@@ -689,6 +774,8 @@ def _apply_side(store: Store, track_id: str, payload: dict, side: int) -> None:
         )
     if "span" in payload:
         _write_span(store, track_id, payload["span"][side])
+    if "heard" in payload:
+        store.replace_heard(track_id, map(_heard_span, payload["heard"][side]))
     retime(store, track_id)
     for note_id, sides in payload.get("notes", {}).items():
         if sides[side] is not None:

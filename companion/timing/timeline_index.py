@@ -21,6 +21,8 @@ T = TypeVar("T")
 
 # A note resolved to a start but no end still deserves some screen time.
 DEFAULT_NOTE_SPAN_S = 30.0
+# More cards than this at once is more than anyone reads beside a film.
+MAX_CARDS = 3
 
 
 class IntervalIndex(Generic[T]):
@@ -83,6 +85,22 @@ def note_span(note: Note) -> tuple[float, float]:
     return note.start_s, end
 
 
+def limit_overlap(
+    spans: Iterable[tuple[str, float, float]], most: int = MAX_CARDS
+) -> dict[str, float]:
+    """New ends for the (key, start, end) spans that must end earlier so that no more than
+    ``most`` are ever on at once: when one more starts, the one on longest makes room."""
+    on: list[tuple[float, str, float]] = []  # (start, key, end) of the spans showing
+    cut: dict[str, float] = {}
+    for key, start, end in sorted(spans, key=lambda s: (s[1], s[0])):
+        on = [s for s in on if s[2] > start]
+        while len(on) >= most:
+            oldest = on.pop(0)
+            cut[oldest[1]] = start
+        on.append((start, key, end))
+    return cut
+
+
 @dataclass(frozen=True)
 class Active:
     """Everything on at one instant; ``key`` changes exactly when the segment or notes change."""
@@ -103,7 +121,10 @@ class TimelineIndex:
         self.segments: IntervalIndex[Segment] = IntervalIndex(segments, segment_span)
         notes = list(notes)
         self.notes: IntervalIndex[Note] = IntervalIndex(notes, note_span)
-        self.unplaced_notes: tuple[Note, ...] = tuple(n for n in notes if n.start_s is None)
+        self.film_wide_notes: tuple[Note, ...] = tuple(n for n in notes if n.film_wide)
+        self.unplaced_notes: tuple[Note, ...] = tuple(
+            n for n in notes if n.start_s is None and not n.film_wide
+        )
 
     def segment_at(self, t: float) -> Segment | None:
         """The segment on at t; when estimated segments overlap, the one that started last."""

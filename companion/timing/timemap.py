@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from companion.model import Anchor
+from companion.model import Anchor, HeardSpan
 
 # A pin outweighs any number of anchors: the user's word is final.
 PIN_WEIGHT = 1e9
+# A heard sentence edge weighs a twentieth of a sure anchor (score 0-1), times its confidence:
+# where the director's voice and a quoted film line's subtitle disagree, the film line keeps its
+# anchor (the weakest start of a quoted line, 0.17, outweighs three heard edges), unless a run of
+# heard sentences around it says that anchor is a wrong match.
+HEARD_WEIGHT = 0.05
+# Where one heard sentence ends and the next starts (one word boundary, a pause between), the
+# start sits a hair after the boundary and the end a hair before, so both stay on the map.
+HEARD_GAP = 1e-6
+
+Point = tuple[float, float, float]  # (position, film seconds, weight)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,8 @@ class TimeMap:
         fallback_rate: float,
         film: tuple[float, float] | None = None,
         spoken: tuple[float, ...] | None = None,
+        starts_at: float | None = None,
+        heard: Sequence[Point] = (),
     ) -> tuple[TimeMap, int] | None:
         """The map through the user's pins and the anchors consistent with them, and how many
         anchors it kept; None when there is neither.
@@ -55,19 +67,25 @@ class TimeMap:
         past the last anchor. With ``film`` = (word count, runtime), the map stays inside the
         film: where that rate would run before 0 s or past the runtime, it slows to end there.
         With ``spoken``, time is shared out between points by spoken words, so punctuation
-        tokens ("it 's ." is two words) take none of it.
+        tokens ("it 's ." is two words) take none of it. With ``starts_at`` (when the commentary
+        begins, e.g. with the film), the first word is spoken then: before the first point the
+        map runs from there instead of extrapolating. ``heard`` points (from
+        :func:`heard_points`, already in spoken positions) are weighed between pins and anchors.
         """
 
         def x(position: float) -> float:
             return _spoken_at(spoken, position)
 
         weighted = [(w, t, PIN_WEIGHT) for w, t in _separate([(x(w), t) for w, t in pins])]
+        first_anchor = len(weighted)
         weighted += [(x(a.word_index), a.film_s, max(a.score, 1e-6)) for a in anchors]
-        chosen = [weighted[i] for i in heaviest_monotone(weighted)]
-        if not chosen:
+        after_anchors = len(weighted)
+        weighted += heard
+        chosen_indices = heaviest_monotone(weighted)
+        if not chosen_indices:
             return None
-        kept = sum(weight < PIN_WEIGHT for _, _, weight in chosen)
-        points = [(w, t) for w, t, _ in chosen]
+        kept = sum(first_anchor <= i < after_anchors for i in chosen_indices)
+        points = [weighted[i][:2] for i in chosen_indices]
         rate = estimate_rate(points) or fallback_rate
         before = after = rate
         if film is not None:
@@ -77,6 +95,8 @@ class TimeMap:
                 before = min(rate, t0 / w0)
             if word_count > w1:
                 after = max(min(rate, (runtime - t1) / (word_count - w1)), 0.0)
+        if starts_at is not None and points[0][0] > 0 and points[0][1] > starts_at:
+            before = (points[0][1] - starts_at) / points[0][0]
         positions, times = zip(*points, strict=True)
         end_s = film[1] if film is not None else math.inf
         return cls(tuple(positions), tuple(times), before, after, spoken, end_s), kept
@@ -100,6 +120,29 @@ class TimeMap:
         i = bisect.bisect_left(self.positions, _spoken_at(self.spoken, position))
         near = [self.times[j] for j in (i - 1, i) if 0 <= j < len(self.times)]
         return min(abs(t - x) for x in near)
+
+
+def heard_points(
+    heard: Sequence[HeardSpan],
+    spoken: tuple[float, ...] | None = None,
+    skip: Collection[int] = (),
+) -> list[tuple[Point | None, Point | None]]:
+    """(position, time, weight) of each heard sentence's start and end, in ``heard``'s order.
+
+    The start sits :data:`HEARD_GAP` after the sentence's first word boundary and the end as
+    much before its last, so a sentence ending where the next begins keeps the pause between.
+    Positions count spoken words when ``spoken`` is given, like every other point of the map.
+    An edge on a word boundary in ``skip`` (a pinned segment edge: the pin wins) is None.
+    """
+    out: list[tuple[Point | None, Point | None]] = []
+    for span in heard:
+        weight = HEARD_WEIGHT * max(span.confidence, 1e-3)
+        x0 = _spoken_at(spoken, span.word_start) + HEARD_GAP
+        x1 = _spoken_at(spoken, span.word_end) - HEARD_GAP
+        start = None if span.word_start in skip else (x0, span.start_s, weight)
+        end = None if span.word_end in skip else (x1, span.end_s, weight)
+        out.append((start, end))
+    return out
 
 
 def confidence(distance_s: float, scale_s: float = 60.0) -> float:

@@ -59,6 +59,13 @@ ACTIONS: tuple[Command, ...] = (
     Command("audio.up", AUDIO, "Volume up", ("Up",), "Also: the wheel over the picture"),
     Command("audio.down", AUDIO, "Volume down", ("Down",)),
     Command("audio.mute", AUDIO, "Mute", ("M",)),
+    Command(
+        "audio.listen",
+        AUDIO,
+        "Listen to this commentary track",
+        tip="Place every sentence where the director says it on this audio track",
+        separator_before=True,
+    ),
     Command("subs.track", SUBTITLES, "Subtitle &track", submenu="subtitles"),
     Command("subs.load", SUBTITLES, "&Load subtitle file…"),
     Command("view.fullscreen", VIEW, "&Fullscreen", ("F",), "Also: double-click the picture"),

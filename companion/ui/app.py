@@ -14,6 +14,7 @@ from companion.desktop import APP_ID
 from companion.store import Store
 from companion.ui.editing import install_editing
 from companion.ui.film_model import FilmModel
+from companion.ui.listening import install_listening
 from companion.ui.main_window import MainWindow
 from companion.ui.platform import prefer_x11
 from companion.ui.style import apply_theme
@@ -65,6 +66,7 @@ def build_window(
     window = MainWindow(model, settings, vlc_args=vlc_args, vlc_problem=problem)
     if model.content.track_id and model.content.segments:
         window.editing = install_editing(window, store, model.content.track_id)
+        window.listening = install_listening(window, store, model.content.track_id)
     if video:
         window.open_video(video, at=at)
     elif at is not None:

@@ -17,10 +17,16 @@ MUTED = "#9aa1ac"
 ACCENT = "#5b9dff"
 PLAYHEAD = "#ff5252"
 
-ORIGIN_COLOURS = {"estimated": "#8792a8", "anchored": "#36b5a5", "pinned": "#f0b429"}
+ORIGIN_COLOURS = {
+    "estimated": "#8792a8",
+    "anchored": "#36b5a5",
+    "heard": "#9ad16b",
+    "pinned": "#f0b429",
+}
 ORIGIN_HINTS = {
     "estimated": "estimated from the transcript's pace",
     "anchored": "anchored to the film's own dialogue",
+    "heard": "heard on the commentary's own audio track",
     "pinned": "pinned by hand",
 }
 KIND_COLOURS = {"trivia": "#6ea8fe", "correction": "#f06b75"}

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from companion.alignment.anchoring import AlignmentRejected, align_track
-from companion.alignment.subtitles import load_cues
+from companion.alignment.subtitles import load_subtitles
 from companion.bootstrap import timings_dir
 from companion.cli.align import report_text
 from companion.formats.exports import export_file, import_file
@@ -91,11 +91,12 @@ class ToolsController(QObject):
     def align(self, source: Path) -> bool:
         def work(store: Store, track: str, progress: Progress, cancel: CancelToken) -> str:
             progress(0.05, f"reading {source.name}")
-            cues = load_cues(source)
+            found = load_subtitles(source)
             cancel.check()
-            progress(0.3, f"matching {len(cues)} subtitle lines to the commentary")
+            progress(0.3, f"matching {len(found.cues)} subtitle lines to the commentary")
             try:
-                report = align_track(store, track, cues, reference_anchors(timings_dir(), track))
+                reference = reference_anchors(timings_dir(), track)
+                report = align_track(store, track, found.cues, reference, sounds=found.sounds)
             except AlignmentRejected as exc:
                 raise AlignmentRejected(f"{source.name}: {exc}") from None
             return report_text(report).replace("\n", "; ")
