@@ -94,6 +94,7 @@ def test_paused_nothing_polls_but_the_store_watch(qtbot, window):
     assert window.model._watch.interval() == WATCH_MS >= 500  # at most 2 Hz
 
 
+@pytest.mark.vlc
 @pytest.mark.skipif(not vlc_available()[0], reason="needs libVLC")
 def test_a_paused_video_rests_and_wakes(qtbot, store, tmp_path, test_clip):
     win = open_window(
