@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-shape0 libxcb-xkb1
   libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core # Qt's xcb platform
   ffmpeg xvfb xauth                                           # tests: clips and a virtual screen
+  espeak-ng festival festvox-us-slt-hts                       # synthetic speech (sync, listen); pronunciations
   desktop-file-utils                                          # the desktop entry's MIME cache
   wamerican wbritish                                          # tests: the transcript's spelling
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import shutil
 import sqlite3
@@ -23,6 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companion.cli import main
+from companion.store import Store
+from companion.timing import edits
 
 # Commands and the exit codes they document besides 0 and 2 (locate: a phrase not found;
 # pack check: a film line not in the subtitles). `play` opens the window: not here.
@@ -131,3 +134,49 @@ def test_random_arguments_work_or_are_refused_cleanly(database: Database, name: 
 def _clean_env() -> dict[str, str | None]:
     """No $COMPANION_DB from the caller: --db names the store."""
     return {"COMPANION_DB": None} if "COMPANION_DB" in os.environ else {}
+
+
+FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(-10_000, 10_000),
+    st.sampled_from([0.0, -0.0, 1e-9, 0.1, -0.1, 8460.0, 8460.001, 1e308]),
+)
+SEGMENTS = st.one_of(st.integers(-3, 230), st.sampled_from([10**25, -(10**25)]))
+
+
+@pytest.fixture(scope="module")
+def core_store(built_db: Path, tmp_path_factory):
+    path = tmp_path_factory.mktemp("core") / "companion.db"
+    shutil.copy(built_db, path)
+    with Store(path) as store:
+        yield store
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    op=st.sampled_from(["pin", "nudge", "move", "shift", "shift part", "scale"]),
+    n=SEGMENTS,
+    x=FLOATS,
+)
+def test_core_edits_take_any_number_and_keep_the_track_sound(core_store, op, n, x):
+    """Called directly (as the window does), an edit either refuses with an EditError or leaves
+    every time finite, every pin and anchor inside the film and the pins in order."""
+    store, track = core_store, core_store.track()["id"]
+    make = {
+        "pin": lambda: edits.set_time(store, track, n, x),
+        "nudge": lambda: edits.nudge(store, track, n, x),
+        "move": lambda: edits.move_boundary(store, track, n, x),
+        "shift": lambda: edits.shift(store, track, x),
+        "shift part": lambda: edits.shift(store, track, x, segments=(max(n, 1), max(n, 1) + 2)),
+        "scale": lambda: edits.scale(store, track, x),
+    }[op]
+    with contextlib.suppress(edits.EditError):
+        make()
+    runtime = store.film()["runtime_s"]
+    segments = store.segments(track)
+    assert all(math.isfinite(s.start_s) and math.isfinite(s.end_s) for s in segments)
+    pinned = [
+        t for s in segments for t, p in ((s.start_s, s.start_pinned), (s.end_s, s.end_pinned)) if p
+    ]
+    assert all(0 <= t <= runtime for t in pinned) and pinned == sorted(pinned)
+    assert all(0 <= a.film_s <= runtime for a in store.anchors(track))

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 from window_helpers import open_window, settings_in
@@ -109,4 +111,38 @@ def test_a_paused_video_rests_and_wakes(qtbot, store, tmp_path, test_clip):
     win.player.play()
     assert not win.player.resting() and win.video.surface.still is None
     qtbot.waitUntil(lambda: win.player.position() > at + 0.5, timeout=5000)
+    win.close()
+
+
+class TimerCount(QObject):
+    """Counts the timer events delivered in the app, per timer (every wake-up of the app)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fired: Counter[int] = Counter()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Timer:
+            self.fired[event.timerId()] += 1
+        return False
+
+
+@pytest.mark.skipif(not vlc_available()[0], reason="needs libVLC")
+def test_paused_with_a_video_the_app_wakes_at_most_twice_a_second(
+    qtbot, store, tmp_path, test_clip
+):
+    win = open_window(
+        qtbot, store, settings_in(tmp_path), vlc_args=("--vout=dummy", "--aout=dummy")
+    )
+    assert win.open_video(str(test_clip))
+    qtbot.waitUntil(lambda: win.player.state() is PlayerState.PLAYING, timeout=10000)
+    win.player.pause()
+    qtbot.waitUntil(win.player.resting, timeout=5000)
+    counter = TimerCount()
+    QApplication.instance().installEventFilter(counter)
+    qtbot.wait(3000)
+    QApplication.instance().removeEventFilter(counter)
+    repeating = [n for n in counter.fired.values() if n > 1]
+    assert len(repeating) == 1 and repeating[0] <= 2 * 3  # the store watch, at 2 Hz
+    assert sum(counter.fired.values()) - repeating[0] <= 3  # one-shots (a status message)
     win.close()

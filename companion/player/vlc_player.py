@@ -55,6 +55,10 @@ VIDEO_GRACE_MS = 2000
 # for a 720p film in software. After this long paused the player *rests*: the picture is kept
 # as a still (``still_changed``) and the video track is switched off until play or a seek.
 REST_AFTER_MS = 1000
+# Woken while paused, libVLC's new video decoder misses a seek made at once: the seek is made
+# again this long after the wake (measured under Xvfb: then the frame shows, and play resumes
+# there; a frame step instead made the next play start over from 0:00).
+WAKE_STEP_MS = 200
 # libVLC's marquee position flags (bottom-centred would sit on the film's own subtitles).
 MARQUEE_TOP = 4
 MARQUEE_Y_PX = 24
@@ -167,6 +171,11 @@ class VLCPlayer(Player):
         self._rest_timer.setInterval(REST_AFTER_MS)
         self._rest_timer.timeout.connect(self._rest)
         self._resting_track: int | None = None  # the video track switched off while resting
+        self._wake_step = QTimer(self)
+        self._wake_step.setSingleShot(True)
+        self._wake_step.setInterval(WAKE_STEP_MS)
+        self._wake_step.timeout.connect(self._show_woken_frame)
+        self._wake_target = 0.0
         self._still_dir = tempfile.TemporaryDirectory(prefix="companion-still-")
         manager = self._mp.event_manager()
         for name in _EVENTS:
@@ -239,7 +248,14 @@ class VLCPlayer(Player):
         self._mp.video_set_track(track)
         target = self._playhead.position() if at is None else at
         self._mp.set_time(round(target * 1000))
+        if self._state is PlayerState.PAUSED:
+            self._wake_target = target
+            self._wake_step.start()
         self.still_changed.emit(None)
+
+    def _show_woken_frame(self) -> None:
+        if self._mp is not None and self._state is PlayerState.PAUSED and not self.resting():
+            self._mp.set_time(round(self._wake_target * 1000))
 
     def _on_playing(self) -> None:
         if self._state is not PlayerState.PAUSED:  # a start, not a resume
@@ -358,6 +374,7 @@ class VLCPlayer(Player):
             self._rest_timer.start()
         elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
             mp.set_time(round(target * 1000))
+            self._wake_target = target  # a wake's second seek, if one is due, goes here too
             if self._state is PlayerState.PAUSED:
                 self._rest_timer.start()
         else:
@@ -431,6 +448,7 @@ class VLCPlayer(Player):
         return None if track < 0 else track
 
     def set_subtitle_track(self, track_id: int) -> None:
+        self.refresh_picture()  # the subtitles are drawn on the picture: a resting one wakes
         if self._require().video_set_spu(track_id) == -1:
             raise PlayerError(f"no subtitle track {track_id} in {self._path}")
 
@@ -487,6 +505,7 @@ class VLCPlayer(Player):
             return
         self._video_check.stop()
         self._rest_timer.stop()
+        self._wake_step.stop()
         mp, self._mp = self._mp, None  # queued events arriving later see None and do nothing
         self._generation += 1
         mp.stop()

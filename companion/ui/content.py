@@ -47,7 +47,17 @@ class FilmContent:
 
     def replace_segments(self, segments: Sequence[Segment]) -> None:
         """After a timing edit: new times, same film; the index is rebuilt (milliseconds)."""
-        self.replace(segments=segments)
+        self.segments = segments
+        self._by_n = {segment.n: segment for segment in segments}
+        self._reindex()
+
+    def replace_notes(self, notes: Sequence[Note]) -> None:
+        """Notes the store moved (they follow the commentary's words): never shown stale."""
+        self.notes = notes
+        self._reindex()
+
+    def replace_anchors(self, anchors: Sequence[Anchor]) -> None:
+        self.anchors = anchors
 
     def replace(
         self,
@@ -55,15 +65,16 @@ class FilmContent:
         notes: Sequence[Note] | None = None,
         anchors: Sequence[Anchor] | None = None,
     ) -> None:
-        """New records of some kinds; the index is rebuilt from the segments and notes together,
-        so a note the store moved never shows at its old time."""
-        if segments is not None:
-            self.segments = segments
-            self._by_n = {segment.n: segment for segment in segments}
-        if notes is not None:
-            self.notes = notes
+        """New records of some kinds (what the film model reloaded)."""
         if anchors is not None:
-            self.anchors = anchors
+            self.replace_anchors(anchors)
+        if notes is not None:
+            self.replace_notes(notes)
+        if segments is not None:
+            self.replace_segments(segments)
+
+    def _reindex(self) -> None:
+        """Segments and scene notes together: a note is found at the time the store gives it."""
         self.index = TimelineIndex(self.segments, timed_notes(self.notes))
 
     def film_wide_notes(self) -> list[Note]:

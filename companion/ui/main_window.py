@@ -1,15 +1,11 @@
 """The player window: video (or clock) with the timeline and transport, the Now panel and browser.
 
-The window is a builder plus named controllers, wired here: ``playback`` (which player is live,
-clock or libVLC, resume, transport), ``files`` (open, recent, drag and drop), ``tracks`` (audio
-and subtitle menus), ``fullscreen`` (and the overlay panel), ``session`` (what is remembered),
-``tools`` (align, export, import as background jobs) and ``help``. Every command and key comes
-from the action table (:mod:`companion.ui.actions`). The views update from one signal, the film
-model's ``changed`` (whoever wrote to the store), and from the playhead follower.
-
-For the timing editor: ``selected_segment()`` / ``selection_changed`` say which segment an edit
-applies to, ``add_editing_strip()`` places its strip, ``say()`` shows a result, and
-``model.refresh()`` shows what an edit wrote.
+A builder plus named controllers, wired here: ``playback`` (clock or libVLC, resume, transport),
+``files``, ``tracks``, ``fullscreen``, ``session`` (what is remembered), ``tools`` (jobs) and
+``help``. Commands and keys come from the action table (``window.commands``). The views update
+from the film model's ``changed`` (whoever wrote to the store) and from the playhead follower.
+Hooks: ``selected_segment()`` / ``selection_changed``, ``add_editing_strip()``, ``say()``,
+``show_notice()``, ``model.refresh()``, ``jobs`` and the player and video signals.
 """
 
 from __future__ import annotations
@@ -47,6 +43,9 @@ ALL_KINDS = frozenset({"segments", "anchors", "notes", "history"})
 
 class MainWindow(QMainWindow):
     selection_changed = Signal(object)  # Segment | None
+    player_changed = Signal(object)  # the live Player (hooks: ui.listening)
+    video_opened = Signal(str)  # a video's path, once it is loaded
+    video_changed = Signal(object)  # the video's path now shown, None in clock mode
 
     def __init__(
         self,
@@ -123,6 +122,10 @@ class MainWindow(QMainWindow):
         parts.video.wheel_steps.connect(lambda n: playback.change_volume(n * VOLUME_STEP))
         parts.transport.goto_requested.connect(lambda _text: self.setFocus())
         playback.player_changed.connect(self.follower.set_player)
+        playback.player_changed.connect(self.player_changed)
+        playback.video_opened.connect(self.video_opened)
+        playback.video_opened.connect(lambda path: self.video_changed.emit(path))
+        playback.clock_shown.connect(lambda: self.video_changed.emit(None))
         playback.runtime_changed.connect(lambda _s: self.show_content(frozenset({"anchors"})))
         self.follower.position_changed.connect(self._on_position)
         self.follower.active_changed.connect(self._on_active)
@@ -197,6 +200,11 @@ class MainWindow(QMainWindow):
             self.follower.set_index(content.index)
             self.selection_changed.emit(self.selected_segment())
         self._update_title()
+
+    def reload_segments(self, segments: Sequence[Segment]) -> None:
+        """Show these segments (e.g. the same ones on another copy's clock) everywhere."""
+        self.content.replace_segments(segments)
+        self.show_content(ALL_KINDS)
 
     def add_editing_strip(self, widget: QWidget) -> None:
         """Place a strip under the timeline; it scrolls sideways rather than widen the video

@@ -72,6 +72,7 @@ class PlaybackController(QObject):
     state_changed = Signal(object)  # the live player's PlayerState
     runtime_changed = Signal(float)  # the live player's duration (the film's when unknown)
     video_opened = Signal(str)  # a video is loaded (its layout comes back)
+    clock_shown = Signal()  # back in clock mode
     video_started = Signal(str)  # a video really plays (it may enter Recent)
     video_refused = Signal(str, str)  # path, why
     remember_now = Signal()  # remember where the viewer is (before a switch, a track choice)
@@ -180,6 +181,7 @@ class PlaybackController(QObject):
         video.clock.set_state_text(CLOCK_STATES.get(clock.state(), ""))
         video.clock.set_time(clock.position())  # at once: the follower only says what moves
         self.parts.mode_label.setText("Clock mode")
+        self.clock_shown.emit()
 
     def open_video(self, path: str, at: float | None = None) -> bool:
         """Play ``path`` in the pane; on any failure say why and stay in clock mode."""

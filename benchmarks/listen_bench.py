@@ -1,0 +1,179 @@
+"""Listening to a full-length synthetic commentary track: sentence-start errors, share, cost.
+
+The track (built once, cached under ``artifacts/listen/``): every one of the director's
+sentences of the real transcript spoken by festival's HTS voice, in order, with uneven pauses
+(mostly a breath, one in four a few seconds, one in twenty up to 25 s), scaled to the film's
+141 minutes; quoted film lines leave gaps of their own length. Under him "the film": the SRT's
+subtitle lines spoken by espeak-ng at their times plus music, mixed at -15 dB and at -8 dB
+below his voice. The prior is what the product has: straight lines (by spoken words) through
+the quoted lines' edges at their true times, so it is seconds off where he paused unevenly.
+
+Printed: median / p90 / max sentence-start error of the heard sentences, share heard, wall
+time, peak memory (this process and its workers), and the same errors for the prior alone;
+then the film's own sound track, which must be refused. Nothing is asserted.
+Run: nice -n 10 .venv/bin/python benchmarks/listen_bench.py [--rebuild] [--processes 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pysubs2
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import speech  # noqa: E402
+
+from companion.alignment.listen import Heard, ListenError, commentary_sentences, listen  # noqa: E402
+from companion.content.transcript import Transcript, parse, read_ocr_table, read_source  # noqa: E402
+from companion.model import Anchor  # noqa: E402
+from companion.timing.timemap import TimeMap, spoken_positions  # noqa: E402
+
+PACK = ROOT / "resources" / "age_of_ultron"
+SUBTITLES = ROOT.parent / "shared" / "data" / "age_of_ultron.en.srt"
+CACHE = ROOT / "artifacts" / "listen"
+FILM_S = 141 * 60.0
+LEVELS = (-15.0, -8.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--rebuild", action="store_true", help="remake the mixes and layout")
+    parser.add_argument("--levels", default=",".join(str(x) for x in LEVELS))
+    opts = parser.parse_args()
+    transcript = parse(read_source(PACK / "commentary.txt"), read_ocr_table(PACK / "ocr.tsv"))
+    sentences = commentary_sentences(transcript)
+    layout = build(transcript, sentences, opts.rebuild)
+    prior = prior_map(transcript, sentences, layout)
+    truth = layout.sentence_starts
+    prior_errors = [abs(prior.time_at(s[0]) - truth[s]) for s in sentences]
+    print(f"track: {layout.duration / 60:.1f} min, {len(sentences)} sentences, ")
+    print(f"prior through {len(layout.known)} quoted-line edges at their true times\n")
+    header = f"{'track':<14}{'median':>8}{'p90':>8}{'max':>8}{'heard':>8}{'wall':>9}{'x RT':>7}"
+    print(header + f"{'peak MB':>9}")
+    print(_row("prior alone", prior_errors, 1.0))
+    for level in (float(x) for x in opts.levels.split(",")):
+        path = CACHE / f"mix{level:+.0f}dB.wav"
+        began = time.monotonic()
+        heard = listen(path, 1, transcript, prior.time_at, processes=opts.processes)
+        wall = time.monotonic() - began
+        errors = _errors(heard, truth)
+        cost = (wall, layout.duration, _peak_mb())
+        print(_row(f"{level:+.0f} dB", errors, heard.share, cost))
+    began = time.monotonic()
+    try:
+        listen(CACHE / "film.wav", 1, transcript, prior.time_at, processes=opts.processes)
+        verdict = "NOT refused"
+    except ListenError as exc:
+        verdict = f"refused: {exc}"
+    print(f"\nfilm's own sound: {verdict} ({time.monotonic() - began:.0f} s)")
+
+
+def _errors(heard: Heard, truth: dict[tuple[int, int], float]) -> list[float]:
+    return [abs(h.start_s - truth[(h.word_start, h.word_end)]) for h in heard.heard]
+
+
+def _row(
+    name: str, errors: list[float], share: float, cost: tuple[float, float, float] | None = None
+) -> str:
+    """A table row; ``cost`` is (wall seconds, track seconds, peak MB)."""
+    ordered = sorted(errors)
+    median = statistics.median(ordered) if ordered else float("nan")
+    p90 = ordered[int(0.9 * (len(ordered) - 1))] if ordered else float("nan")
+    worst = ordered[-1] if ordered else float("nan")
+    row = f"{name:<14}{median:>7.2f}s{p90:>7.2f}s{worst:>7.1f}s{share:>7.1%} "
+    if cost is not None:
+        wall, seconds, peak = cost
+        row += f"{wall:>8.0f}s{seconds / wall:>6.1f}x{peak:>9.0f}"
+    return row
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + workers) / 1024
+
+
+def prior_map(
+    transcript: Transcript, sentences: list[tuple[int, int]], layout: speech.Layout
+) -> TimeMap:
+    first, last = sentences[0], sentences[-1]
+    known = [(first[0], layout.sentence_starts[first]), *layout.known]
+    known.append((last[1], layout.duration - 3.0))
+    made = TimeMap.anchored(
+        [],
+        [Anchor(w, t) for w, t in known],
+        0.3,
+        spoken=spoken_positions([w.text for w in transcript.words]),
+    )
+    assert made is not None
+    return made[0]
+
+
+def build(transcript: Transcript, sentences: list[tuple[int, int]], rebuild: bool) -> speech.Layout:
+    """The layout and the mixes, from the cache when they are there."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    texts = [speech.sentence_text(transcript, s) for s in sentences]
+    began = time.monotonic()
+    wavs = speech.synthesize(texts, CACHE / "director", processes=2)
+    lengths = _lengths(wavs)
+    spoken_s = sum(lengths)
+    made = time.monotonic() - began
+    print(f"director: {spoken_s / 60:.1f} min of festival HTS speech (ready in {made:.0f} s)")
+    scale = _pause_scale(transcript, sentences, wavs, lengths)
+    layout = speech.lay_out(transcript, sentences, wavs, lengths, seed=7, pause_scale=scale)
+    mixes = [CACHE / f"mix{level:+.0f}dB.wav" for level in LEVELS]
+    if rebuild or not all(p.is_file() for p in [*mixes, CACHE / "film.wav"]):
+        began = time.monotonic()
+        clips = {wav: speech.trimmed(speech.read_wav(wav)) for wav in wavs}
+        director = speech.director_track(layout, clips)
+        del clips
+        cues = [(e.start / 1000, e.end / 1000, e.plaintext) for e in pysubs2.load(str(SUBTITLES))]
+        film = speech.film_track(cues, 0.0, layout.duration, seed=8, processes=2)
+        speech.write_wav(CACHE / "film.wav", film)
+        for level, path in zip(LEVELS, mixes, strict=True):
+            speech.write_wav(path, speech.mix(director, film, level))
+        print(f"mixes built in {time.monotonic() - began:.0f} s")
+    return layout
+
+
+def _lengths(wavs: list[Path]) -> list[float]:
+    """Trimmed speech length of every sentence, cached beside the WAVs."""
+    cache = CACHE / "lengths.json"
+    known = json.loads(cache.read_text()) if cache.is_file() else {}
+    out = []
+    for wav in wavs:
+        if wav.name not in known:
+            known[wav.name] = len(speech.trimmed(speech.read_wav(wav))) / speech.RATE
+        out.append(known[wav.name])
+    cache.write_text(json.dumps(known))
+    return out
+
+
+def _pause_scale(
+    transcript: Transcript,
+    sentences: list[tuple[int, int]],
+    wavs: list[Path],
+    lengths: list[float],
+) -> float:
+    """The pause scale that makes the whole track last the film's 141 minutes."""
+    plain = speech.lay_out(transcript, sentences, wavs, lengths, seed=7, pause_scale=1.0)
+    pauses_s = (
+        plain.duration
+        - speech.lay_out(transcript, sentences, wavs, lengths, seed=7, pause_scale=0.0).duration
+    )
+    fixed_s = plain.duration - pauses_s
+    return float(np.clip((FILM_S - fixed_s) / pauses_s, 0.2, 5.0))
+
+
+if __name__ == "__main__":
+    main()

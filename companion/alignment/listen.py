@@ -1,0 +1,624 @@
+"""Listening to a commentary track: where the director actually says each of his sentences.
+
+Between two quoted film lines the subtitle-anchored time of a sentence is interpolated and can be
+seconds off (the transcript does not record his pauses). Forced alignment with pocketsphinx
+(English model in its wheel, nothing downloaded) places the words to a few hundredths.
+
+Measured with pocketsphinx 5.1.1: a whole 141-minute file aligns to nothing; windows of ~30 s
+align at 24-48x real time with ``bestpath=False`` and very wide beams; forced alignment puts the
+words at the window's start when other speech precedes them. So the track is aligned in short
+windows around where each stretch is expected (the prior ±20 s), with a grammar that lets a
+phone loop ("garbage", at a penalty) explain whatever the window holds besides the stretch,
+and lets each unit of sentences be skipped: a sentence the track does not contain is not
+forced somewhere, it is simply not heard and keeps its anchored time. Each window is placed by
+the prior corrected by the offset of the last confident sentence, and a window that finds
+nothing re-seeds from the prior alone, so one failure cannot push the rest off.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, TimeoutError
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+from companion.alignment.pronounce import (
+    bundled_table,
+    espeak_pronunciations,
+    spoken_words,
+)
+from companion.content.transcript import Transcript, Word
+from companion.errors import CompanionError
+from companion.jobs import CancelToken, Progress, no_progress
+from companion.media.pcm import RATE, read_pcm
+from companion.media.probe import MediaError, probe
+
+_SENTENCE_END = {".", "?", "!", "...", '."', '?"', '!"'}
+FRAME_S = 0.01  # pocketsphinx's frame (with ds=2 words still start on any frame)
+MARGIN_S = 20.0  # how far from its expected place a stretch is looked for
+LOCKED_MARGIN_S = 10.0  # past its end, once the window before was heard (the offset is known)
+NEIGHBOURS = 3  # heard units on each side that a unit's offset is compared with
+OFFSET_TOLERANCE_S = 5.0
+MAX_GAP_S = 60.0  # unheard units between heard ones are tried again in gaps up to this long
+GAP_GARBAGE_P = 1e-9  # ... where their words may take more of the film's sound
+RUNS_PER_PROCESS = 4  # runs of windows per process (each run starts from the prior alone)
+CHUNK_S = 25.0  # expected speech per window (~4 sentences)
+MIN_UNIT_WORDS = 4  # shorter sentences ("Um...") are aligned together with the next one
+GARBAGE_P = 1e-5  # the phone loop's penalty per phone: speech words win when they fit
+SKIP_P = 1e-3  # the penalty for leaving a unit unheard
+MIN_CONFIDENCE = 0.5
+MAX_OFFSET_S = 20.0
+SILENCE_RMS = 30.0  # int16 RMS below which a window is silence (-60 dBFS)
+PROBE_WINDOWS = 8  # windows spread over the track that decide whether it is this commentary
+MIN_PROBE_SHARE = 0.3
+# The garbage loop's phones: a reduced set (twice as fast as all 39, as good a catch-all).
+# The garbage loop's phones: a reduced set of ARPAbet (twice as fast as all 39, as good a
+# catch-all for speech that isn't the stretch being aligned).
+_GARBAGE = "AA AE AH AO EH ER IH IY OW UW B D F G K L M N P R S SH T V W Z".split()  # noqa: SIM905
+
+
+class ListenError(CompanionError):
+    """The audio can't be listened to: no such track, silence, or not this commentary."""
+
+
+@dataclass(frozen=True)
+class HeardSentence:
+    """A commentary sentence (transcript word span, end exclusive, like ``Segment``) where it is
+    heard on the audio's clock, how sure that is (0-1) and its words' (index, start, end)."""
+
+    word_start: int
+    word_end: int
+    start_s: float
+    end_s: float
+    confidence: float
+    words: tuple[tuple[int, float, float], ...]
+
+
+@dataclass(frozen=True)
+class Heard:
+    """Sentences tried, those heard, heard/tried, and the wall time it took."""
+
+    sentences: int
+    heard: tuple[HeardSentence, ...]
+    share: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """Sentences aligned as one: each skippable as a whole, never in part."""
+
+    sentences: tuple[tuple[int, int], ...]
+    words: tuple[tuple[str, int], ...]  # (dictionary word, word index)
+    expected_start: float
+    expected_end: float
+
+
+def commentary_sentences(transcript: Transcript) -> list[tuple[int, int]]:
+    """(word_start, word_end) of every sentence the director says, in order.
+
+    Quoted film dialogue, sound cues and speaker labels break sentences and belong to none; a
+    closing quote mark after a sentence end stays with its sentence (as segments cut there).
+    """
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    words = transcript.words
+
+    def close(end: int) -> None:
+        nonlocal start
+        if start is not None and spoken_words(words[start:end]):
+            out.append((start, end))
+        start = None
+
+    for word in words:
+        if not _is_director(word):
+            close(word.index)
+            continue
+        if start is None:
+            if word.closing_quote and out and out[-1][1] == word.index:
+                out[-1] = (out[-1][0], word.index + 1)
+                continue
+            start = word.index
+        if word.text in _SENTENCE_END:
+            close(word.index + 1)
+    close(len(words))
+    return out
+
+
+def _is_director(word: Word) -> bool:
+    return word.kind == "commentary" and not word.label
+
+
+def listen(
+    audio: Path,
+    audio_ordinal: int,
+    transcript: Transcript,
+    expected: Callable[[int], float],
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    pronunciations: Mapping[str, str] | None = None,
+    processes: int = 2,
+) -> Heard:
+    """Align the director's sentences to the speech on ``audio``'s ``audio_ordinal``-th track.
+
+    ``expected(word_index)`` is the prior (subtitle-anchored seconds on the audio's clock).
+    ``pronunciations`` adds to pocketsphinx's dictionary (default: the bundled packs' tables,
+    then espeak-ng for what is still missing, when it is installed). Raises
+    :class:`ListenError` for a missing track, silence, or audio that isn't this commentary,
+    deciding that from a few windows spread over the track before aligning the rest.
+    """
+    began = time.monotonic()
+    duration = _audio_duration(audio, audio_ordinal)
+    units = [
+        unit
+        for unit in _units(transcript, commentary_sentences(transcript), expected)
+        if unit.expected_start > 0.0 and unit.expected_end < duration
+    ]
+    sentences = [span for unit in units for span in unit.sentences]
+    if not units:
+        raise ListenError(f"{audio}: no commentary sentence is expected within its length")
+    lexicon = _lexicon(units, pronunciations)
+    progress(0.0, "checking that the track is this commentary")
+    _check_probe(audio, audio_ordinal, duration, units, _Aligner(lexicon))
+    if cancel is not None:
+        cancel.check()
+    heard = _align_all(audio, audio_ordinal, duration, units, lexicon, processes, progress, cancel)
+    progress(1.0, f"heard {len(heard)} of {len(sentences)} sentences")
+    return Heard(
+        sentences=len(sentences),
+        heard=tuple(heard),
+        share=len(heard) / len(sentences),
+        seconds=time.monotonic() - began,
+    )
+
+
+def _audio_duration(audio: Path, ordinal: int) -> float:
+    try:
+        info = probe(audio)
+    except MediaError as exc:
+        raise ListenError(str(exc)) from None
+    tracks = info.audio
+    if not tracks:
+        raise ListenError(f"{audio}: has no audio to listen to")
+    if not 1 <= ordinal <= len(tracks):
+        raise ListenError(
+            f"{audio}: no audio track {ordinal} (it has {len(tracks)}: 1–{len(tracks)})"
+        )
+    if info.duration_s <= 0:
+        raise ListenError(f"{audio}: the audio track is empty")
+    return info.duration_s
+
+
+def _units(
+    transcript: Transcript, sentences: Sequence[tuple[int, int]], expected: Callable[[int], float]
+) -> list[_Unit]:
+    """Sentences grouped so that each unit says at least MIN_UNIT_WORDS words."""
+    units: list[_Unit] = []
+    pending: list[tuple[int, int]] = []
+    words: list[tuple[str, int]] = []
+    for span in sentences:
+        pending.append(span)
+        words += spoken_words(transcript.words[span[0] : span[1]])
+        if len(words) >= MIN_UNIT_WORDS:
+            units.append(_unit(pending, words, expected))
+            pending, words = [], []
+    if pending and units:
+        last = units.pop()
+        units.append(_unit([*last.sentences, *pending], [*last.words, *words], expected))
+    elif pending:
+        units.append(_unit(pending, words, expected))
+    return units
+
+
+def _unit(
+    sentences: Sequence[tuple[int, int]],
+    words: Sequence[tuple[str, int]],
+    expected: Callable[[int], float],
+) -> _Unit:
+    start = expected(sentences[0][0])
+    end = max(start, expected(sentences[-1][1] - 1))
+    return _Unit(tuple(sentences), tuple(words), start, end)
+
+
+def _lexicon(units: Sequence[_Unit], extra: Mapping[str, str] | None) -> dict[str, str]:
+    """Pronunciations for the units' words that pocketsphinx's dictionary lacks."""
+    from companion.alignment.pronounce import dictionary_words
+
+    known = dictionary_words()
+    missing = {w for unit in units for w, _ in unit.words if w not in known}
+    table = dict(bundled_table() if extra is None else extra)
+    out = {w: table[w] for w in missing if w in table}
+    out |= espeak_pronunciations(sorted(missing - out.keys()))
+    return out
+
+
+def _check_probe(
+    audio: Path, ordinal: int, duration: float, units: Sequence[_Unit], aligner: _Aligner
+) -> None:
+    """Refuse silence and audio that isn't this commentary, from a few spread-out windows."""
+    chunks = _chunks(units)
+    count = min(PROBE_WINDOWS, max(2, len(chunks) // 4))
+    picks = sorted({round(i * (len(chunks) - 1) / (count - 1)) for i in range(count)})
+    tried = heard = 0
+    loud = False
+    for pick in picks:
+        chunk = chunks[pick]
+        start = max(0.0, chunk[0].expected_start - MARGIN_S)
+        end = min(duration, chunk[-1].expected_end + MARGIN_S)
+        if end - start < 1.0:
+            continue
+        samples = _window(audio, ordinal, start, end)
+        loud = loud or _rms(samples) >= SILENCE_RMS
+        tried += len(chunk)
+        heard += sum(1 for u in aligner.align(samples, start, chunk) if u)
+    if not loud:
+        raise ListenError(f"{audio}: audio track {ordinal} is silent")
+    if tried == 0 or heard / tried < MIN_PROBE_SHARE:
+        raise ListenError(
+            f"{audio}: audio track {ordinal} doesn't sound like this commentary "
+            f"(heard {heard} of {tried} passages where they were expected)"
+        )
+
+
+def _rms(samples: np.ndarray) -> float:
+    if samples.size == 0:
+        return 0.0
+    return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
+
+
+def _chunks(units: Sequence[_Unit]) -> list[list[_Unit]]:
+    """Consecutive units whose expected speech fits one window."""
+    chunks: list[list[_Unit]] = []
+    for unit in units:
+        if chunks and unit.expected_end - chunks[-1][0].expected_start <= CHUNK_S:
+            chunks[-1].append(unit)
+        else:
+            chunks.append([unit])
+    return chunks
+
+
+def _align_all(
+    audio: Path,
+    ordinal: int,
+    duration: float,
+    units: Sequence[_Unit],
+    lexicon: dict[str, str],
+    processes: int,
+    progress: Progress,
+    cancel: CancelToken | None,
+) -> list[HeardSentence]:
+    """Every unit, in runs of windows that each carry the offset forward (runs in parallel);
+    then, over the whole track, outliers are dropped and the gaps between heard units retried."""
+    runs = _runs(_chunks(units), max(1, processes) * RUNS_PER_PROCESS)
+    with _Workers(lexicon, processes, cancel) as workers:
+        found: list[list[HeardSentence]] = []
+        for n, result in enumerate(
+            workers.map(_align_run, [(audio, ordinal, duration, run) for run in runs]), 1
+        ):
+            found += result
+            progress(0.95 * n / len(runs), f"listened to {n} of {len(runs)} parts")
+        _drop_outliers(units, found)
+        gaps = _gaps(units, found)
+        progress(0.95, f"listening again in {len(gaps)} gaps")
+        jobs = [(audio, ordinal, start, end, units[i:j]) for i, j, start, end in gaps]
+        for (i, j, _, _), result in zip(gaps, workers.map(_align_gap, jobs), strict=True):
+            found[i:j] = result
+    return [h for hs in found for h in hs]
+
+
+class _Workers:
+    """Where windows are aligned: this process, or a pool of them (spawned, not forked: the
+    caller may be a Qt application). Each process keeps one decoder for all its jobs."""
+
+    def __init__(self, lexicon: dict[str, str], processes: int, cancel: CancelToken | None):
+        self.cancel = cancel
+        self.pool: ProcessPoolExecutor | None = None
+        if processes > 1:
+            context = get_context("spawn")
+            self.pool = ProcessPoolExecutor(
+                processes, mp_context=context, initializer=_start_worker, initargs=(lexicon,)
+            )
+        else:
+            _start_worker(lexicon)
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def map(self, function: Callable, jobs: Sequence[tuple]) -> Iterator:
+        """Results in the order of ``jobs``, checking for cancellation meanwhile."""
+        if self.pool is None:
+            for job in jobs:
+                if self.cancel is not None:
+                    self.cancel.check()
+                yield function(*job)
+            return
+        futures = [self.pool.submit(function, *job) for job in jobs]
+        try:
+            for future in futures:
+                while True:
+                    try:
+                        yield future.result(timeout=1.0)
+                        break
+                    except TimeoutError:
+                        if self.cancel is not None:
+                            self.cancel.check()
+        except BaseException:
+            for pending in futures:
+                pending.cancel()
+            _stop_pool(self.pool)
+            raise
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End the pool's processes now: a cancelled listen must not grind on for minutes."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
+
+
+_worker: _Aligner | None = None
+
+
+def _start_worker(lexicon: dict[str, str]) -> None:
+    global _worker
+    _worker = _Aligner(lexicon)
+
+
+def _aligner() -> _Aligner:
+    assert _worker is not None, "the worker was not started"
+    return _worker
+
+
+def _runs(chunks: Sequence[list[_Unit]], count: int) -> list[list[list[_Unit]]]:
+    size = max(1, math.ceil(len(chunks) / count))
+    return [list(chunks[i : i + size]) for i in range(0, len(chunks), size)]
+
+
+def _align_run(
+    audio: Path, ordinal: int, duration: float, run: Sequence[list[_Unit]]
+) -> list[list[HeardSentence]]:
+    """Consecutive windows, each placed by the prior plus the offset the last one heard, and
+    starting where the last heard sentence ended; one that hears nothing re-seeds from the
+    prior alone. For each unit, its sentences heard."""
+    aligner = _aligner()
+    found: list[list[HeardSentence]] = []
+    offset, floor, margin = 0.0, 0.0, MARGIN_S
+    for chunk in run:
+        start = max(0.0, floor - 0.5, chunk[0].expected_start + offset - MARGIN_S)
+        end = min(duration, chunk[-1].expected_end + offset + margin)
+        results = aligner.align(_window(audio, ordinal, start, end), start, chunk)
+        found += results
+        heard = [(unit, hs[0]) for unit, hs in zip(chunk, results, strict=True) if hs]
+        if heard:
+            unit, first = heard[-1]
+            offset = _clamp(first.start_s - unit.expected_start, MAX_OFFSET_S)
+            floor = max(h.end_s for hs in results for h in hs)
+            margin = LOCKED_MARGIN_S
+        else:
+            offset, floor, margin = 0.0, 0.0, MARGIN_S
+    return found
+
+
+def _align_gap(
+    audio: Path, ordinal: int, start: float, end: float, units: Sequence[_Unit]
+) -> list[list[HeardSentence]]:
+    """Unheard units alone in the gap between the heard units around them: nothing else is
+    said there, so their words may take more of the film's sound than the first pass allowed
+    (the confidence still decides)."""
+    samples = _window(audio, ordinal, start, end)
+    return _aligner().align(samples, start, units, garbage=GAP_GARBAGE_P)
+
+
+def _window(audio: Path, ordinal: int, start: float, end: float) -> np.ndarray:
+    if end - start < 1.0:
+        return np.zeros(0, dtype=np.int16)
+    return read_pcm(audio, audio_ordinal=ordinal, start_s=start, duration_s=end - start)
+
+
+def _drop_outliers(units: Sequence[_Unit], found: list[list[HeardSentence]]) -> None:
+    """Forget units heard where their neighbours say they can't be.
+
+    The prior is off by a smoothly varying amount (pauses accumulate), so the heard-minus-
+    expected offsets of neighbouring units agree; a long pause the prior doesn't know makes
+    them jump, but both sides of a jump agree among themselves. A unit matched on the wrong
+    speech (a similar phrase seconds away) agrees with neither side, or breaks the order.
+    """
+    heard = [i for i, hs in enumerate(found) if hs]
+    offsets = {i: found[i][0].start_s - units[i].expected_start for i in heard}
+    wrong = set()
+    for n, i in enumerate(heard):
+        sides = [heard[max(0, n - NEIGHBOURS) : n], heard[n + 1 : n + 1 + NEIGHBOURS]]
+        medians = [statistics.median(offsets[j] for j in side) for side in sides if side]
+        if medians and all(abs(offsets[i] - m) > OFFSET_TOLERANCE_S for m in medians):
+            wrong.add(i)
+    last_end = -math.inf
+    for i in heard:
+        if i in wrong:
+            continue
+        if found[i][0].start_s < last_end - 0.5:
+            wrong.add(i)
+            continue
+        last_end = found[i][-1].end_s
+    for i in wrong:
+        found[i] = []
+
+
+def _gaps(
+    units: Sequence[_Unit], found: Sequence[list[HeardSentence]]
+) -> list[tuple[int, int, float, float]]:
+    """(first, end) unit indexes of each run of unheard units between two heard ones, and the
+    time between those."""
+    out = []
+    i = 0
+    while i < len(units):
+        if found[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(units) and not found[j]:
+            j += 1
+        if i > 0 and j < len(units):
+            start = found[i - 1][-1].end_s - 0.1
+            end = found[j][0].start_s + 0.1
+            if 1.0 <= end - start <= MAX_GAP_S:
+                out.append((i, j, start, end))
+        i = j
+    return out
+
+
+def _clamp(value: float, limit: float) -> float:
+    return max(-limit, min(limit, value))
+
+
+class _Aligner:
+    """One pocketsphinx decoder with the transcript's missing words and the garbage phones."""
+
+    def __init__(self, lexicon: Mapping[str, str]) -> None:
+        from pocketsphinx import Decoder
+
+        self.decoder = Decoder(
+            lm=None,
+            logfn=os.devnull,
+            bestpath=False,
+            beam=1e-60,
+            wbeam=1e-40,
+            pbeam=1e-60,
+            maxhmmpf=5000,
+            ds=2,  # score every other frame: twice as fast, 20 ms is still far below the target
+        )
+        entries = [(f"ph_{p.lower()}", p) for p in _GARBAGE] + sorted(lexicon.items())
+        for n, (word, phones) in enumerate(entries):
+            self.decoder.add_word(word, phones, n == len(entries) - 1)
+        self.known: set[str] = {w for w, _ in entries}
+
+    def spelled(self, word: str) -> bool:
+        if word in self.known:
+            return True
+        if self.decoder.lookup_word(word) is not None:
+            self.known.add(word)
+            return True
+        return False
+
+    def align(
+        self,
+        samples: np.ndarray,
+        start_s: float,
+        units: Sequence[_Unit],
+        garbage: float = GARBAGE_P,
+    ) -> list[list[HeardSentence]]:
+        """For each unit, its sentences heard in this window (empty when it was skipped)."""
+        if samples.size < RATE:
+            return [[] for _ in units]
+        words_of = [[(w, i) for w, i in unit.words if self.spelled(w)] for unit in units]
+        transitions, final = _grammar(words_of, garbage)
+        self.decoder.add_fsg("window", self.decoder.create_fsg("window", 0, final, transitions))
+        self.decoder.activate_search("window")
+        self.decoder.start_utt()
+        self.decoder.process_raw(samples.tobytes(), full_utt=True)
+        self.decoder.end_utt()
+        segments = [(s.word, s.start_frame, s.end_frame) for s in self.decoder.seg() or ()]
+        return _read_segments(segments, start_s, units, words_of)
+
+
+def _grammar(
+    words_of: Sequence[Sequence[tuple[str, int]]], garbage: float
+) -> tuple[list[tuple], int]:
+    """FSG transitions and the final state: before, between and after the units a garbage phone
+    loop; each unit a chain of its words or, at a penalty, skipped."""
+    transitions: list[tuple] = []
+    state, fresh = 0, 1
+    for words in words_of:
+        transitions += _garbage_loop(state, garbage)
+        if not words:
+            continue
+        first = state
+        for word, _ in words:
+            transitions.append((state, fresh, 1.0, word))
+            state, fresh = fresh, fresh + 1
+        transitions.append((first, state, SKIP_P))
+    transitions += _garbage_loop(state, garbage)
+    transitions.append((state, fresh, 1.0))
+    return transitions, fresh
+
+
+def _garbage_loop(state: int, garbage: float) -> list[tuple]:
+    p = garbage / len(_GARBAGE)
+    return [(state, state, p, f"ph_{phone.lower()}") for phone in _GARBAGE]
+
+
+def _read_segments(
+    segments: Sequence[tuple[str, int, int]],
+    start_s: float,
+    units: Sequence[_Unit],
+    words_of: Sequence[Sequence[tuple[str, int]]],
+) -> list[list[HeardSentence]]:
+    """Map the decoder's word sequence back onto the units: a unit whose words all appear in
+    order is heard; its sentences get their words' times and a confidence."""
+    vocabulary = {w for words in words_of for w, _ in words}
+    spoken = [
+        (word, start_s + a * FRAME_S, start_s + (b + 1) * FRAME_S)
+        for word, a, b in ((w.split("(", 1)[0], a, b) for w, a, b in segments)
+        if word in vocabulary
+    ]
+    out: list[list[HeardSentence]] = []
+    k = 0
+    for unit, words in zip(units, words_of, strict=True):
+        names = [w for w, _ in words]
+        if names and [s[0] for s in spoken[k : k + len(names)]] == names:
+            timed = [
+                (index, a, b)
+                for (_, index), (_, a, b) in zip(words, spoken[k : k + len(names)], strict=True)
+            ]
+            k += len(names)
+            out.append(_sentences(unit, timed))
+        else:
+            out.append([])
+    return out
+
+
+def _sentences(unit: _Unit, timed: Sequence[tuple[int, float, float]]) -> list[HeardSentence]:
+    confidence = _confidence(timed)
+    if confidence < MIN_CONFIDENCE:
+        return []
+    out = []
+    for a, b in unit.sentences:
+        mine = [t for t in timed if a <= t[0] < b]
+        if not mine:
+            continue
+        out.append(HeardSentence(a, b, mine[0][1], mine[-1][2], confidence, _merge(mine)))
+    return out
+
+
+def _merge(timed: Sequence[tuple[int, float, float]]) -> tuple[tuple[int, float, float], ...]:
+    """One (index, start, end) per transcript word (a hyphenated token is several words)."""
+    merged: list[tuple[int, float, float]] = []
+    for index, a, b in timed:
+        if merged and merged[-1][0] == index:
+            merged[-1] = (index, merged[-1][1], b)
+        else:
+            merged.append((index, a, b))
+    return tuple(merged)
+
+
+def _confidence(timed: Sequence[tuple[int, float, float]]) -> float:
+    """How plausible the words' durations are: forced onto noise or the wrong speech, words
+    shrink to the HMM minimum or stretch over seconds."""
+    durations = [b - a for _, a, b in timed]
+    if not durations:
+        return 0.0
+    plausible = sum(1 for d in durations if 0.05 <= d <= 1.5)
+    share = plausible / len(durations)
+    median = statistics.median(durations)
+    rate_ok = 1.0 if 0.08 <= median <= 0.8 else 0.5
+    return round(share * rate_ok, 3)
