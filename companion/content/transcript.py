@@ -70,6 +70,11 @@ class Word:
     after: str = ""  # ... and just after it
     in_quote: bool = False  # a double quotation is open just before this word
 
+    @property
+    def closing_quote(self) -> bool:
+        """A '"' that closes a quotation."""
+        return self.text == '"' and self.quote == CLOSE
+
 
 @dataclass(frozen=True)
 class Draft:
