@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def main() -> None:
     prior = prior_map(transcript, sentences, layout)
     truth = layout.sentence_starts
     prior_errors = [abs(prior.time_at(s[0]) - truth[s]) for s in sentences]
-    print(f"track: {layout.duration / 60:.1f} min, {len(sentences)} sentences, ")
+    print(f"track: {layout.duration / 60:.1f} min, {len(sentences)} sentences,")
     print(f"prior through {len(layout.known)} quoted-line edges at their true times\n")
     header = f"{'track':<14}{'median':>8}{'p90':>8}{'max':>8}{'heard':>8}{'wall':>9}{'x RT':>7}"
     print(header + f"{'peak MB':>9}")
@@ -64,10 +65,11 @@ def main() -> None:
     for level in (float(x) for x in opts.levels.split(",")):
         path = CACHE / f"mix{level:+.0f}dB.wav"
         began = time.monotonic()
-        heard = listen(path, 1, transcript, prior.time_at, processes=opts.processes)
+        with TreeMemory() as memory:
+            heard = listen(path, 1, transcript, prior.time_at, processes=opts.processes)
         wall = time.monotonic() - began
         errors = _errors(heard, truth)
-        cost = (wall, layout.duration, _peak_mb())
+        cost = (wall, layout.duration, memory.peak_mb)
         print(_row(f"{level:+.0f} dB", errors, heard.share, cost))
     began = time.monotonic()
     try:
@@ -97,10 +99,50 @@ def _row(
     return row
 
 
-def _peak_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + workers) / 1024
+class TreeMemory:
+    """Peak resident memory of this process and its descendants together (the workers),
+    sampled every 0.2 s while the block runs: what listening costs, not building the track."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak_mb = max(self.peak_mb, _tree_rss_kb(os.getpid()) / 1024)
+
+
+def _tree_rss_kb(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid = int(entry.name)
+        parents[pid] = int(fields.get("PPid", "0").strip())
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+    total = 0
+    for pid in rss:
+        walk = pid
+        while walk not in (0, 1, root) and walk in parents:
+            walk = parents[walk]
+        if walk == root:
+            total += rss[pid]
+    return total
 
 
 def prior_map(
