@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import sqlite_utils
@@ -21,8 +21,9 @@ from platformdirs import user_data_dir
 
 from companion.errors import CompanionError, shown
 from companion.model import Anchor, HeardSpan, Note, Segment, Source, Span
+from companion.timing.releases import ReleaseMap
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # The columns of a segment that timing (estimates, alignment, edits) may change.
 TIMING_COLUMNS = (
     "start_s",
@@ -45,6 +46,22 @@ class StoreError(CompanionError):
 
 class StoreBusy(StoreError):
     """Another process holds the write lock for longer than we are willing to wait."""
+
+
+@dataclass(frozen=True)
+class StoredCopy:
+    """A copy of a film as remembered: recognised by ``fingerprint``, ``path`` where it was last
+    seen; ``method`` is "subtitle-stream", "audio" or "manual" (``manual``: set by hand)."""
+
+    film_id: str
+    fingerprint: str
+    path: str
+    release: ReleaseMap
+    method: str
+    confidence: float
+    summary: str
+    measured_at: str
+    manual: bool
 
 
 @dataclass(frozen=True)
@@ -232,6 +249,25 @@ def _migrate_v6_heard(db: sqlite_utils.Database) -> None:
     heard.create_index(["track_id", "word_start"], if_not_exists=True)
 
 
+def _migrate_copies(db: sqlite_utils.Database) -> None:
+    """Copies of a film the user has opened, by content fingerprint, with their release map."""
+    db.table("copies").create(
+        {
+            "film_id": str,
+            "fingerprint": str,
+            "path": str,
+            "map": str,
+            "method": str,
+            "confidence": float,
+            "summary": str,
+            "measured_at": str,
+            "manual": int,
+        },
+        pk=("film_id", "fingerprint"),
+        foreign_keys=[("film_id", "films", "id")],
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_v1,
     _migrate_v2,
@@ -239,6 +275,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migrate_v4_changes,
     _migrate_v5_dialogue,
     _migrate_v6_heard,
+    _migrate_copies,
 ]
 
 
@@ -570,6 +607,44 @@ class Store:
         )
         return [_note(row) for row in rows]
 
+    # copies -----------------------------------------------------------------------------
+
+    def copy(self, film_id: str, fingerprint: str) -> StoredCopy | None:
+        """The copy with this content fingerprint, if it was ever synced or set by hand."""
+        row = self.db.execute(
+            f"SELECT {_COPY_COLUMNS} FROM copies WHERE film_id = ? AND fingerprint = ?",
+            [film_id, fingerprint],
+        ).fetchone()
+        return _copy(row) if row else None
+
+    def remember_copy(self, copy: StoredCopy) -> None:
+        """Store ``copy``'s map, replacing what was known of the same content."""
+        with self.transaction():
+            self.db.table("copies").upsert(
+                {
+                    "film_id": copy.film_id,
+                    "fingerprint": copy.fingerprint,
+                    "path": copy.path,
+                    # full precision: as_json rounds for people, and a speed rounded to 6
+                    # digits would drift by a frame over the film
+                    "map": json.dumps(asdict(copy.release), sort_keys=True),
+                    "method": copy.method,
+                    "confidence": copy.confidence,
+                    "summary": copy.summary,
+                    "measured_at": copy.measured_at,
+                    "manual": int(copy.manual),
+                },
+                pk=("film_id", "fingerprint"),
+            )
+
+    def copies(self, film_id: str) -> list[StoredCopy]:
+        """Every remembered copy of the film, the most recently measured last."""
+        rows = self.db.execute(
+            f"SELECT {_COPY_COLUMNS} FROM copies WHERE film_id = ? ORDER BY measured_at",
+            [film_id],
+        ).fetchall()
+        return [_copy(row) for row in rows]
+
     # search -----------------------------------------------------------------------------
 
     def search(self, query: str, film_id: str | None = None, limit: int = 20) -> list[SearchHit]:
@@ -668,6 +743,24 @@ def _segment(row: dict) -> Segment:
         end_pinned=bool(row["end_pinned"]),
         auto_start_s=row["auto_start_s"],
         auto_end_s=row["auto_end_s"],
+    )
+
+
+_COPY_COLUMNS = "film_id, fingerprint, path, map, method, confidence, summary, measured_at, manual"
+
+
+def _copy(row: tuple) -> StoredCopy:
+    film_id, fingerprint, path, release, method, confidence, summary, when, manual = row
+    return StoredCopy(
+        film_id,
+        fingerprint,
+        path,
+        ReleaseMap.from_json(json.loads(release)),
+        method,
+        confidence,
+        summary,
+        when,
+        bool(manual),
     )
 
 

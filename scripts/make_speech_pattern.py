@@ -29,7 +29,7 @@ def spoken_intervals(subtitles: Path) -> list[tuple[float, float]]:
     """One ``(start, estimated end)`` per cue that has spoken words, in time order; a line
     doesn't run past its cue's end (the next cue's start)."""
     out = []
-    for start, end, words in spoken_events(load_subtitle_file(subtitles)):
+    for start, end, words in spoken_events(load_subtitle_file(subtitles).cues):
         estimate = start + LEAD_S + len(words) / CHARS_PER_S
         out.append((start, min(estimate, end) if end > start + LEAD_S else estimate))
     return out

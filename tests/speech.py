@@ -14,7 +14,7 @@ import math
 import subprocess
 import wave
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,13 +44,14 @@ def sentence_text(transcript: Transcript, span: tuple[int, int]) -> str:
 
 
 def synthesize(texts: Sequence[str], folder: Path, processes: int = 2) -> list[Path]:
-    """One WAV per text in ``folder`` (kept: a second call only makes what is missing)."""
+    """One WAV per text in ``folder`` (kept: a second call only makes what is missing), made by
+    ``processes`` festival processes (threads wait on them)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"s{n:05d}.wav" for n in range(len(texts))]
     todo = [(t, p) for t, p in zip(texts, paths, strict=True) if not p.is_file()]
     if todo:
         batches = [todo[i::processes] for i in range(processes)]
-        with ProcessPoolExecutor(processes) as pool:
+        with ThreadPoolExecutor(processes) as pool:
             list(pool.map(_festival_batch, [b for b in batches if b]))
     return paths
 
@@ -156,7 +157,7 @@ def film_track(
     their times) and music (chords and a noise floor, never silent)."""
     out = music(duration, seed)
     inside = [c for c in cues if c[1] >= start_s and c[0] <= start_s + duration]
-    with ProcessPoolExecutor(processes) as pool:
+    with ThreadPoolExecutor(processes) as pool:
         spoken_lines = list(pool.map(espeak, [text for _, _, text in inside], chunksize=16))
     for (a, _, _), spoken in zip(inside, spoken_lines, strict=True):
         at = round((a - start_s) * RATE)

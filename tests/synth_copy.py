@@ -65,7 +65,7 @@ class Voices:
 
 
 def film_lines(subtitles: Path, until_s: float | None = None) -> list[Line]:
-    events = spoken_events(load_subtitle_file(subtitles))
+    events = spoken_events(load_subtitle_file(subtitles).cues)
     return [Line(a, text) for a, _, text in events if until_s is None or a < until_s]
 
 

@@ -44,6 +44,13 @@ def test_unlabelled_film_lines_are_marked_as_dialogue(transcript, line):
     assert not any(line in text for _, text in spans(transcript, "commentary"))
 
 
+def test_a_match_reaching_into_the_directors_words_is_cut_back(transcript):
+    """A two-cue line ("I am Thor, son of Odin, / and as long as...") matched fuzzily over
+    "if he was one of them. ...and as long as": only what the cue says is film dialogue."""
+    assert not any("if he was one of them" in text for _, text in spans(transcript))
+    assert any("as long as there is life in my breast" in text for _, text in spans(transcript))
+
+
 def test_the_subtitles_name_speakers_the_transcript_did_not(transcript):
     named = {speaker for speaker, _ in spans(transcript)}
     assert {"JARVIS", "HILL", "FRIDAY"} <= named

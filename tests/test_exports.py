@@ -95,8 +95,9 @@ def test_csv_columns_and_hand_edits(template, tmp_path):
     text = exports.csv_text(store, track_id)
     lines = text.splitlines()
     assert lines[0] == exports.CSV_MAGIC
-    assert lines[4] == ",".join(exports.CSV_COLUMNS)
-    assert lines[5].startswith("1,") and len(lines) == 5 + len(store.segments(track_id))
+    assert lines[4] == "# clock=reference"  # times on the reference clock, on any copy
+    assert lines[5] == ",".join(exports.CSV_COLUMNS)
+    assert lines[6].startswith("1,") and len(lines) == 6 + len(store.segments(track_id))
     row = next(line for line in lines if line.startswith("42,"))
     assert row.startswith("42,00:41:52.300,") and ",pinned,1.000,1,0," in row
     # a user edits a boundary by hand, in seconds, on both rows that share it, unpinned
@@ -158,8 +159,9 @@ def test_out_of_order_and_outside_the_film_are_refused(template, tmp_path):
     with pytest.raises(TimingFileError) as caught:
         exports.import_file(store, path)
     message = str(caught.value)
-    assert "line 47: pinned start 02:46:39.000 is outside the film" in message
-    assert "line 47: segment 42 ends before it starts" in message
+    # segment 42 is on line 48: five header lines (the last says the clock), the columns, 41 rows
+    assert "line 48: pinned start 02:46:39.000 is outside the film" in message
+    assert "line 48: segment 42 ends before it starts" in message
     assert "comes after segment" in message
     assert frozen(store) == before
     store.close()

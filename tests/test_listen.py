@@ -176,3 +176,21 @@ def test_a_missing_track_or_no_audio_is_refused(track: Track, tmp_path: Path) ->
     )
     with pytest.raises(ListenError, match="no audio"):
         listen(video, 1, track.transcript, track.prior().time_at, processes=1)
+
+
+def test_a_unit_heard_where_its_neighbours_say_it_cannot_be_is_dropped() -> None:
+    """The prior is off by a smoothly varying amount; a long pause it doesn't know shifts every
+    later offset (kept), a match on the wrong speech shifts one alone (dropped), and so does a
+    unit heard before the one it follows."""
+    from companion.alignment.listen import HeardSentence, _drop_outliers, _Unit
+
+    offsets = [0.5, 0.6, 0.4, 12.0, 12.2, 12.1, -20.0, 12.3, 12.2, 12.4]
+    units = [_Unit(((10 * n, 10 * n + 10),), (), 10.0 * n, 10.0 * n + 5) for n in range(10)]
+    found = [
+        [HeardSentence(10 * n, 10 * n + 10, 10.0 * n + d, 10.0 * n + d + 4, 1.0, ())]
+        for n, d in enumerate(offsets)
+    ]
+    found.append([HeardSentence(100, 110, 50.0, 54.0, 1.0, ())])  # before the unit it follows
+    units.append(_Unit(((100, 110),), (), 100.0 - 48.0, 100.0 - 45.0))
+    _drop_outliers(units, found)
+    assert [bool(hs) for hs in found] == [True] * 6 + [False] + [True] * 3 + [False]

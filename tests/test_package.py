@@ -130,8 +130,9 @@ def test_installed_wheel_runs_the_bundled_film_with_its_shipped_timings(
     assert done.returncode == 0, done.stderr
     segments = json.loads(done.stdout)
     expected = store.segments(store.track()["id"])  # the checkout's own first run
-    assert [(s["id"], s["start_s"]) for s in segments] == [(s.n, s.start_s) for s in expected]
-    assert {s["origin"] for s in segments} == {"anchored"}  # the shipped timings were applied
+    made = [(s["id"], s["start_s"], s["origin"]) for s in segments]
+    assert made == [(s.n, s.start_s, s.origin) for s in expected]
+    assert "anchored" in {s["origin"] for s in segments}  # the shipped timings were applied
 
 
 def test_installed_wheel_installs_its_desktop_entry(installed: Path, tmp_path: Path):

@@ -138,6 +138,23 @@ def test_pgs_stream_finds_the_inserted_scene(copies, reference, lag, insert_at) 
     assert "40.0 s added at" in measured.summary
 
 
+def test_a_large_file_is_read_in_windows_and_where_it_jumps(
+    copies, reference, lag, insert_at, monkeypatch
+) -> None:
+    from companion.alignment import sync
+
+    monkeypatch.setattr(sync, "WHOLE_FILE_BYTES", 0)  # as if it were a 30 GB rip
+    path, truth = copies["pgs_inserted"]
+    messages: list[str] = []
+    measured = _measure(path, reference, progress=lambda f, m: messages.append(m))
+    assert any("windows of 1 subtitle stream" in m for m in messages)
+    assert any("where the copy's offset jumps" in m for m in messages)
+    assert measured.release.offset_s == pytest.approx(truth.offset_s + lag, abs=0.05)
+    (piece,) = measured.release.pieces
+    assert piece.from_s == pytest.approx(insert_at, abs=5.0)
+    assert piece.offset_s == pytest.approx(truth.offset_s + 40.0 + lag, abs=0.05)
+
+
 def test_cue_starts_of_a_subtitle_file_give_its_release(reference) -> None:
     starts = reference.starts
     keep = np.random.default_rng(3).random(len(starts)) > 0.1
@@ -159,6 +176,19 @@ def test_sound_gives_offset_and_pal_speed_when_there_are_no_subtitles(copies, re
     assert measured.release.offset_s == pytest.approx(truth.offset_s + lag, abs=0.1)
     assert any(m.startswith("reading audio 00:0") for m in messages)
     assert "min of audio" in measured.read and measured.confidence > 0.5
+
+
+def test_a_music_only_first_track_is_passed_over_for_the_dialogue(copies, reference, work, lag):
+    path, truth = copies["audio_pal"]
+    two = ffmpeg(
+        work / "two_tracks.mkv",
+        *("-i", str(path), "-f", "lavfi", "-i", f"sine=f=330:r=48000:d={COPY_S * PAL_SPEED}"),
+        *("-map", "0:v", "-map", "1:a", "-map", "0:a", "-c:v", "copy", "-c:a:0", "aac"),
+        *("-c:a:1", "copy", "-shortest"),
+    )
+    measured = _measure(two, reference)
+    assert measured.method == "audio" and "audio track 2" in measured.read
+    assert measured.release.offset_s == pytest.approx(truth.offset_s + lag, abs=0.1)
 
 
 def test_sound_alone_gives_the_offset_of_a_copy_with_subtitles(copies, reference, lag) -> None:
@@ -200,6 +230,18 @@ def test_a_copy_of_another_film_is_refused(copies, reference) -> None:
         _measure(path, _other_film(reference))
     with pytest.raises(SyncError, match="don't match this film"):
         measure_cue_starts(list(_other_film(reference).starts + 3.0), reference)
+
+
+def test_cue_starts_of_a_shorter_cut_give_the_removed_scene(reference) -> None:
+    starts = reference.starts
+    kept = starts[(starts < 3899.5) | (starts >= 3959.5)]  # a minute cut at 1:05:00
+    measured = measure_cue_starts(list(np.where(kept < 3899.5, kept + 10, kept - 50)), reference)
+    (piece,) = measured.release.pieces
+    assert measured.release.offset_s == pytest.approx(10.0, abs=0.01)
+    assert piece.offset_s == pytest.approx(-50.0, abs=0.01)
+    assert 3899.5 - 1 < piece.from_s < 3959.5 + 1
+    # the copy cuts at 1:05:09.5 (3899.5 + 10 s)
+    assert measured.summary.endswith("; 60.0 s removed at 01:05:09.")
 
 
 def test_too_few_cues_are_refused(reference) -> None:

@@ -132,6 +132,9 @@ def rip(built_db, shared):
 def open_rip(qtbot, window: MainWindow, rip) -> None:
     assert window.open_video(str(rip.path))
     qtbot.waitUntil(lambda: len(window.player.audio_tracks()) == 2, timeout=10000)
+    # a copy new to the store is synced first (its clock is what heard times are carried back
+    # through); listening waits for that job
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=30000)
 
 
 def timings(store: Store) -> list[tuple]:

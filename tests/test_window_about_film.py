@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from window_helpers import open_window, settings_in
 
-from companion.ui.content import is_film_wide
-from companion.ui.now_panel import MAX_CARDS
+from companion.timing.timeline_index import MAX_CARDS
 
 
 @pytest.fixture
@@ -18,7 +17,7 @@ def window(qtbot, store, tmp_path):
 
 
 def test_film_wide_cards_are_about_the_film_not_at_its_first_minutes(window, store):
-    film_wide = [n for n in store.notes() if is_film_wide(n)]
+    film_wide = [n for n in store.notes() if n.film_wide]
     assert film_wide, "the bundled pack has notes about the whole film"
     about = window.browse.about_cards
     shown = [about.itemAt(i).widget() for i in range(about.count()) if about.itemAt(i).widget()]

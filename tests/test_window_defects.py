@@ -19,7 +19,13 @@ from companion.ui.memory import video_key
 from companion.ui.style import hms
 
 DUMMY = ("--vout=dummy", "--aout=dummy")
-needs_vlc = pytest.mark.skipif(not vlc_available()[0], reason=vlc_available()[1])
+
+
+def needs_vlc(test):
+    """Plays through libVLC: marked ``vlc`` (out of the fast tier), skipped without it."""
+    return pytest.mark.vlc(
+        pytest.mark.skipif(not vlc_available()[0], reason=vlc_available()[1])(test)
+    )
 
 
 @pytest.fixture

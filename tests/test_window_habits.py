@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
@@ -93,6 +94,7 @@ def test_paused_nothing_polls_but_the_store_watch(qtbot, window):
     assert window.model._watch.interval() == WATCH_MS >= 500  # at most 2 Hz
 
 
+@pytest.mark.vlc
 @pytest.mark.skipif(not vlc_available()[0], reason="needs libVLC")
 def test_a_paused_video_rests_and_wakes(qtbot, store, tmp_path, test_clip):
     win = open_window(
@@ -140,9 +142,11 @@ def test_paused_with_a_video_the_app_wakes_at_most_twice_a_second(
     qtbot.waitUntil(win.player.resting, timeout=5000)
     counter = TimerCount()
     QApplication.instance().installEventFilter(counter)
+    started = time.monotonic()
     qtbot.wait(3000)
+    elapsed = time.monotonic() - started  # a busy machine makes the wait longer
     QApplication.instance().removeEventFilter(counter)
     repeating = [n for n in counter.fired.values() if n > 1]
-    assert len(repeating) == 1 and repeating[0] <= 2 * 3  # the store watch, at 2 Hz
+    assert len(repeating) == 1 and repeating[0] <= 2 * elapsed + 1  # the store watch, at 2 Hz
     assert sum(counter.fired.values()) - repeating[0] <= 3  # one-shots (a status message)
     win.close()

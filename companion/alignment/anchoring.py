@@ -21,6 +21,7 @@ from companion.errors import CompanionError
 from companion.model import Anchor
 from companion.store import Store
 from companion.timing import edits
+from companion.timing.releases import IDENTITY, ReleaseMap
 from companion.timing.timecode import format_time
 from companion.timing.timemap import TimeMap
 
@@ -77,6 +78,7 @@ def align_track(
     reference: Sequence[Anchor] = (),
     label: str = "Align to subtitles",
     sounds: Sequence[Sound] = (),
+    release: ReleaseMap = IDENTITY,
 ) -> AlignReport:
     """Anchor the track on ``cues``: replace its anchors (never merge), re-time every unpinned
     segment and re-place the notes, all in one transaction; or change nothing and raise
@@ -88,17 +90,24 @@ def align_track(
     (and counted), and one running past the end is cut there; when none is left inside, the
     subtitles are refused. The align is one
     undoable edit (its label ``label``), notes included.
+    ``release`` is the map of the subtitles' release: the cues are matched on their own clock
+    and what is stored (anchors, note times) is carried back through it to the reference clock.
     """
     track = store.track(track_id)
     runtime = store.film(track["film_id"])["runtime_s"]
-    inside = [replace(c, end_s=min(c.end_s, runtime)) for c in cues if 0 <= c.start_s < runtime]
+    film_end = release.to_copy(runtime)  # the film's end on the subtitles' clock
+    inside = [
+        replace(c, end_s=min(c.end_s, film_end))
+        for c in cues
+        if 0 <= release.to_reference(c.start_s) < runtime
+    ]
     if cues and not inside:
         raise AlignmentRejected(
             f"every subtitle line is timed outside the film (the first at "
             f"{format_time(min(c.start_s for c in cues))}, the film runs 00:00:00.000 to "
             f"{format_time(runtime)}); are they for another cut, or shifted?"
         )
-    heard_inside = [s for s in sounds if 0 <= s.start_s < runtime]
+    heard_inside = [s for s in sounds if 0 <= release.to_reference(s.start_s) < runtime]
     transcript = track_transcript(store, track_id)
     result = align(MatchWords.from_transcript(transcript), inside, heard_inside)
     spread = _spread(result.matches, track["word_count"])
@@ -114,10 +123,13 @@ def align_track(
         for start, end in spans
     )
     offset, speed = _offset_speed(result.anchors, reference)
-    anchors = [[a.word_index, a.film_s, a.score, a.source] for a in result.anchors]
+    anchors = [
+        [a.word_index, release.to_reference(a.film_s), a.score, a.source] for a in result.anchors
+    ]
+    lines = [_on_reference(c, release) for c in inside]
     try:
         edit = edits.reanchor(
-            store, track_id, anchors, label, lambda: resolve_notes(store, track["film_id"], inside)
+            store, track_id, anchors, label, lambda: resolve_notes(store, track["film_id"], lines)
         )
     except edits.NoChange:
         edit = None
@@ -134,6 +146,13 @@ def align_track(
         len(cues) - len(inside),
         edit.id if edit else None,
     )
+
+
+def _on_reference(cue: Cue, release: ReleaseMap) -> Cue:
+    if release.is_identity:
+        return cue
+    start, end = release.to_reference(cue.start_s), release.to_reference(cue.end_s)
+    return replace(cue, start_s=start, end_s=end)
 
 
 def dialogue_spans(transcript: Transcript) -> list[tuple[int, int]]:

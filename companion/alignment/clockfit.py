@@ -214,9 +214,9 @@ def fit_starts(
         rows = np.arange(len(copy))
         pair_of = nearest[rows, path]
         idx = _in_order(np.flatnonzero(error[rows, path] <= tol), ref[pair_of], run_of)
+        run_offsets = offsets[[k for k, _, _ in runs]]
         if len(idx) == 0:
             break
-        run_offsets = offsets[[k for k, _, _ in runs]]
         speed, run_offsets = _refine(
             copy[idx], ref[pair_of[idx]], run_of[idx], len(runs), speed, run_offsets
         )

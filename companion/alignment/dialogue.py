@@ -17,6 +17,7 @@ the word spans and speaker names (``dialogue.tsv``), no subtitle text.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -35,7 +36,18 @@ def dialogue_evidence(
     transcript: Transcript, cues: Sequence[Cue], matches: Sequence[Match]
 ) -> list[DialogueRow]:
     """Word spans that are film lines, with the speaker the subtitles name (sorted, disjoint)."""
-    rows = {(m.word_start, m.word_end): cues[m.cue].speaker for m in matches if not m.sound}
+    rows = {}
+    for m in matches:
+        if not m.sound:
+            said = {
+                normalise(part)
+                for c in cues[m.cue : m.last_cue + 1]
+                for w in c.text.split()
+                for part in (w, *re.split("['’]", w))  # "wasn't": "wasnt", "wasn", "t"
+            }
+            span = _trimmed(transcript.words, m.word_start, m.word_end, said)
+            if span:
+                rows[span] = cues[m.cue].speaker
     lines = _lines(cues)
     choices = [text for text, _ in lines]
     for start, end, text in sentences(transcript.words):
@@ -45,6 +57,24 @@ def dialogue_evidence(
         if hit is not None:
             rows[(start, end)] = lines[hit[2]][1]
     return [(a, b, speaker) for (a, b), speaker in sorted(rows.items())]
+
+
+def _trimmed(words: Sequence[Word], start: int, end: int, said: set[str]) -> tuple[int, int] | None:
+    """The part of a fuzzy match [start, end) that the cue really says: the ends are cut back
+    to two spoken words in a row that the cue has (a match of a two-cue line can reach into the
+    director's own words before it: "... if he was one of them. ...and as long as")."""
+
+    def says(k: int) -> bool:  # a token may hold two words after an OCR fix ("lam": "I am")
+        return all(normalise(part) in said for part in words[k].text.split())
+
+    spoken = [k for k in range(start, end) if normalise(words[k].text)]
+    if len(spoken) == 1:  # a one-word line ("Cuttlefish.")
+        return (spoken[0], spoken[0] + 1) if says(spoken[0]) else None
+    while len(spoken) >= 2 and not (says(spoken[0]) and says(spoken[1])):
+        spoken.pop(0)
+    while len(spoken) >= 2 and not (says(spoken[-1]) and says(spoken[-2])):
+        spoken.pop()
+    return (spoken[0], spoken[-1] + 1) if len(spoken) >= 2 else None
 
 
 def _lines(cues: Sequence[Cue]) -> list[tuple[str, str | None]]:

@@ -234,7 +234,12 @@ def _skip_broken_cues(text: str, name: str, warn: Warn) -> str:
     return "\n".join(kept)
 
 
-def load_subtitle_file(path: Path, warn: Warn | None = None) -> Subtitles:
+def load_subtitle_file(path: Path, warn: Warn | None = None) -> list[Cue]:
+    """Spoken lines of a subtitle file, encoding and format detected."""
+    return read_subtitle_file(path, warn).cues
+
+
+def read_subtitle_file(path: Path, warn: Warn | None = None) -> Subtitles:
     """Spoken lines and sounds of a subtitle file, encoding and format detected."""
     try:
         size = path.stat().st_size
@@ -290,7 +295,12 @@ def choose_text_stream(path: Path, streams: list[dict]) -> dict:
     return (english or text)[0]
 
 
-def load_video_subtitles(path: Path, warn: Warn | None = None) -> Subtitles:
+def load_video_subtitles(path: Path, warn: Warn | None = None) -> list[Cue]:
+    """Spoken lines of a video's own text subtitle track."""
+    return read_video_subtitles(path, warn).cues
+
+
+def read_video_subtitles(path: Path, warn: Warn | None = None) -> Subtitles:
     """Spoken lines and sounds of a video's own text subtitle track, extracted with ffmpeg (as
     ASS, which keeps every format's line breaks and styling in one form pysubs2 reads)."""
     stream = choose_text_stream(path, _probe_subtitle_streams(path))
@@ -333,5 +343,5 @@ def load_subtitles(path: Path | str, warn: Warn | None = None) -> Subtitles:
     if path.is_dir():
         raise SubtitleError(f"{path}: is a folder, not a subtitle file or video")
     if path.suffix.lower() in SUBTITLE_SUFFIXES:
-        return load_subtitle_file(path, warn)
-    return load_video_subtitles(path, warn)
+        return read_subtitle_file(path, warn)
+    return read_video_subtitles(path, warn)

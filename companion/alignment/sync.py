@@ -15,12 +15,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from companion.alignment.clockfit import STANDARD_SPEEDS, Fit, fit_starts
 from companion.alignment.speech import SpeechPattern
+
+if TYPE_CHECKING:
+    from companion.alignment.voice import AudioFit
 from companion.errors import CompanionError
 from companion.jobs import CancelToken, Progress, no_progress
 from companion.media.packets import cue_starts, subtitle_packets
@@ -29,6 +32,9 @@ from companion.timing.releases import Piece, ReleaseMap
 from companion.timing.timecode import format_time
 
 Method = Literal["subtitle-stream", "audio"]
+WHOLE_FILE_BYTES = 2 << 30  # a file this small is read whole for its subtitle timing
+SUBTITLE_WINDOWS, SUBTITLE_WINDOW_S = 12, 120.0  # else a sixth of it, spread over the film
+MAX_AUDIO_TRACKS = 3  # a disc's dialogue is among its first few tracks
 MIN_CUES = 50  # fewer cues than this is a forced-subtitles track (signs, foreign lines) at most
 MIN_MATCHED = 20
 MIN_SHARE = 0.3  # of a copy's cues found on the reference clock; another film's: about 0.1
@@ -102,11 +108,8 @@ def measure_copy(
         method: Method = "subtitle-stream"
         read = f"{fit.considered} cue times of subtitle stream {stream.ordinal} ({stream.codec})"
     else:
-        # imported here: voice raises this module's SyncError, so it imports this module
-        from companion.alignment.voice import measure_audio
-
         token.check()
-        heard = measure_audio(info, reference, progress=progress, cancel=token)
+        heard = _from_audio_tracks(info, reference, progress, token)
         fit, read, method = heard.fit, heard.read, "audio"
     end_ref = max(reference.runtime_s, (info.duration_s - fit.offset_s) / fit.speed)
     release = release_map(fit, reference, end_ref)
@@ -135,23 +138,79 @@ def _checked_info(path: Path, min_duration_s: float) -> MediaInfo:
     return info
 
 
+def spread_windows(duration_s: float, count: int, length_s: float) -> list[float]:
+    """Starts of ``count`` windows of ``length_s`` spread evenly from the start to the end."""
+    count = max(1, min(count, int(duration_s // length_s)))
+    span = max(duration_s - length_s, 0.0)
+    return [span * k / (count - 1) for k in range(count)] if count > 1 else [0.0]
+
+
 def _from_subtitle_streams(
     info: MediaInfo, reference: SpeechPattern, progress: Progress
 ) -> tuple[Fit, Stream] | None:
-    """The best-fitting subtitle stream's fit, or None if no stream fits (or there is none)."""
+    """The best-fitting subtitle stream's fit, or None if no stream fits (or there is none).
+
+    A small file is read whole. Of a large one only windows spread over the film are read
+    (their cues fix offset and speed), and then, where the offset jumps between two windows,
+    the stretch between them, whose cues place the jump.
+    """
     if not info.subtitles:
         return None
-    progress(0.05, f"reading the timing of {len(info.subtitles)} subtitle stream(s)")
-    packets = subtitle_packets(info.path)
+    whole = info.path.stat().st_size <= WHOLE_FILE_BYTES
+    length = SUBTITLE_WINDOW_S
+    windows = [] if whole else spread_windows(info.duration_s, SUBTITLE_WINDOWS, length)
+    what = "all of" if whole else f"{len(windows)} windows of"
+    progress(0.05, f"reading the cue times in {what} {len(info.subtitles)} subtitle stream(s)")
+    packets = subtitle_packets(info.path, [(a, length) for a in windows])
     best: tuple[Fit, Stream] | None = None
     for stream in _english_first(info.subtitles):
         starts = cue_starts(packets.get(stream.index, []), stream.codec)
         if len(starts) < MIN_CUES:
             continue
         fit = fit_starts(starts, reference)
+        if windows and _fits(fit) and len(fit.segments) > 1:
+            progress(0.3, "reading the cue times where the copy's offset jumps")
+            more = set(starts) | set(_between_jumps(info, stream, fit))
+            fit = fit_starts(sorted(more), reference)
         if _fits(fit) and (best is None or fit.matched > best[0].matched):
             best = (fit, stream)
     return best
+
+
+def _between_jumps(info: MediaInfo, stream: Stream, fit: Fit) -> list[float]:
+    """Cue starts of the stretches (copy time) between a stretch's last matched cue and the
+    next stretch's first: where the offset jumps."""
+    spans = [
+        (
+            before.offset_s + fit.speed * before.last_ref_s,
+            after.offset_s + fit.speed * after.first_ref_s,
+        )
+        for before, after in itertools.pairwise(fit.segments)
+    ]
+    packets = subtitle_packets(info.path, [(a, b - a) for a, b in spans if b > a])
+    return cue_starts(packets.get(stream.index, []), stream.codec)
+
+
+def _from_audio_tracks(
+    info: MediaInfo, reference: SpeechPattern, progress: Progress, cancel: CancelToken
+) -> AudioFit:
+    """The first audio track whose dialogue places the copy (a disc's first track may be
+    music only or a commentary); the first track's refusal if none does."""
+    # imported here: voice raises this module's SyncError, so it imports this module
+    from companion.alignment.voice import measure_audio
+
+    if not info.audio:
+        raise SyncError(f"{info.path}: no sound and no subtitles that fit to measure it by")
+    first: SyncError | None = None
+    for stream in info.audio[:MAX_AUDIO_TRACKS]:
+        try:
+            return measure_audio(
+                info, reference, progress=progress, cancel=cancel, audio_ordinal=stream.ordinal
+            )
+        except SyncError as exc:
+            first = first or exc
+    assert first is not None
+    raise first
 
 
 def _english_first(streams: Sequence[Stream]) -> list[Stream]:
@@ -219,8 +278,10 @@ def describe(release: ReleaseMap, subject: str) -> str:
     for piece in release.pieces:
         jump = piece.offset_s - previous
         change = "added" if jump > 0 else "removed"
-        at = previous + release.speed * piece.from_s  # where the copy leaves the stretch before
-        clause += f"; {abs(jump):.1f} s {change} at {_clock(at)}"
+        # an added scene starts where the stretch before leaves off; a removed one's jump sits
+        # in the middle of what is missing, which the copy shows at the mean of both offsets
+        shift = previous if jump > 0 else (previous + piece.offset_s) / 2
+        clause += f"; {abs(jump):.1f} s {change} at {_clock(shift + release.speed * piece.from_s)}"
         previous = piece.offset_s
     return f"{subject} {clause}."
 

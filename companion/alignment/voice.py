@@ -21,7 +21,7 @@ import webrtcvad
 
 from companion.alignment.clockfit import MAX_OFFSET_S, STANDARD_SPEEDS, Fit, Segment, fit_starts
 from companion.alignment.speech import SpeechPattern
-from companion.alignment.sync import SyncError
+from companion.alignment.sync import SyncError, spread_windows
 from companion.jobs import CancelToken, Progress
 from companion.media.pcm import RATE, read_pcm
 from companion.media.probe import MediaInfo
@@ -131,19 +131,22 @@ def _sharpened(scores: np.ndarray, width_s: float = 5.0) -> np.ndarray:
 
 
 def measure_audio(
-    info: MediaInfo, reference: SpeechPattern, *, progress: Progress, cancel: CancelToken
+    info: MediaInfo,
+    reference: SpeechPattern,
+    *,
+    progress: Progress,
+    cancel: CancelToken,
+    audio_ordinal: int = 1,
 ) -> AudioFit:
-    """The copy's clock from its first audio track; :class:`SyncError` if it can't tell."""
+    """The copy's clock from an audio track; :class:`SyncError` if it can't tell."""
     if not info.audio:
         raise SyncError(f"{info.path}: no sound and no subtitles that fit to measure it by")
     # past the reference's length at the fastest speed and largest offset there is no film to
     # hear (and a container's bogus length must not size the correlation)
     duration = min(info.duration_s, reference.runtime_s * max(STANDARD_SPEEDS) + MAX_OFFSET_S)
-    count = max(1, min(WINDOWS, int(duration // WINDOW_S)))
     length = min(WINDOW_S, duration)
-    span = max(duration - length, 0.0)
-    starts = [span * k / (count - 1) for k in range(count)] if count > 1 else [0.0]
-    reader = _Reader(info, progress, cancel, duration)
+    starts = spread_windows(duration, WINDOWS, length)
+    reader = _Reader(info, audio_ordinal, progress, cancel)
     windows = [reader.read(start, length) for start in starts]
     reader.check_heard(windows)
     mean = float(np.mean(np.concatenate([w.speech for w in windows])))
@@ -162,8 +165,8 @@ def measure_audio(
     windows += _corner_jumps(strong, reader, correlator, best, mean)
     cancel.check()
     progress(0.9, "fitting the speech onsets to the film's cues")
-    placing = [w for w in windows if w.strong and _heard(w, reference, best, overall)]
-    offsets = _stretch_offsets(sorted(placing, key=lambda w: w.start_s))
+    heard = [w for w in windows if _heard(w, reference, best, overall)]
+    offsets = _stretch_offsets(sorted((w for w in heard if w.strong), key=lambda w: w.start_s))
     times = np.concatenate([onsets(w) for w in windows])
     fit = max(  # a short stretch can't tell 1.0 from 1.001 by correlation; the onsets can
         (
@@ -175,10 +178,10 @@ def measure_audio(
     )
     fit = replace(fit, segments=_placed_jumps(fit, windows, reference, mean))
     # the share of the windows with dialogue to match that the map places, and the peak's height
-    heard = [w for w in windows if _heard(w, reference, best, overall)]
     agree = sum(w.strong and any(abs(w.offset_s - o) < AGREE_S for o in offsets) for w in heard)
     confidence = agree / max(len(heard), 1) * float(1.0 - np.exp(-prominence / 10.0))
-    read = f"{reader.seconds / 60:.0f} min of audio in {len(windows)} windows"
+    track = f" track {audio_ordinal}" if audio_ordinal > 1 else ""
+    read = f"{reader.seconds / 60:.0f} min of audio{track} in {len(windows)} windows"
     return AudioFit(replace(fit, prominence=prominence), read, confidence)
 
 
@@ -188,10 +191,10 @@ def _placed_jumps(
     """Each jump placed by the voice activity itself rather than by the onsets either side.
 
     Onsets in an added scene match the film's cues at either offset by chance now and then,
-    which drags the jump. So every reference time ``b`` between the two stretches' matched
-    cues is tried as the jump: the copy's activity before ``b`` (mapped with the first
-    offset) and after it (the second) is scored against the reference, and the middle of the
-    best-scoring run of ``b`` (a silence in the film leaves several equally good) wins.
+    which drags the jump. So reference times ``b`` around the two stretches' matched cues are
+    tried as the jump: the copy's activity before ``b`` (mapped with the first offset) and
+    after it (the second) is scored against the reference. A cut falls where nobody speaks,
+    so the film's silence holding the best score wins, at its middle.
     """
     segments = list(fit.segments)
     if len(segments) < 2:
@@ -210,26 +213,25 @@ def _placed_jumps(
         gain_after = _agreement(copy, ref_rate, fit.speed, after.offset_s, lo, hi)
         # score(b) = agreement of the first offset on [lo, b) + of the second on [b, hi)
         score = gain_before[: len(candidates)] + (gain_after[-1] - gain_after[: len(candidates)])
-        # the onsets' own interval wins unless the activity clearly disagrees (chance matches
-        # of the added scene's lines dragged them): near the best score, within 5% of its range
-        between = (candidates >= before.last_ref_s) & (candidates <= after.first_ref_s)
-        if between.any() and score[between].max() >= score.max() - 0.05 * np.ptp(score):
-            score = np.where(between, score, -np.inf)
-        best = np.flatnonzero(score >= score.max() - 0.5)
-        run = _run_around(best, int(np.argmax(score)))
-        segments[k] = replace(after, from_ref_s=float(candidates[run].mean()))
+        quiet = _silences(reference, lo, hi)
+        if not quiet:  # talk without a pause for a minute: the best moment, then
+            segments[k] = replace(after, from_ref_s=float(candidates[np.argmax(score)]))
+            continue
+        inside = [(candidates >= q0) & (candidates <= q1) for q0, q1 in quiet]
+        q0, q1 = quiet[int(np.argmax([score[where].max(initial=-np.inf) for where in inside]))]
+        segments[k] = replace(after, from_ref_s=(q0 + q1) / 2)
     return tuple(segments)
 
 
-def _run_around(indices: np.ndarray, at: int) -> np.ndarray:
-    """The consecutive run of ``indices`` that holds ``at``."""
-    breaks = np.flatnonzero(np.diff(indices) > 1)
-    edges = np.concatenate([[0], breaks + 1, [len(indices)]])
-    where = int(np.searchsorted(indices, at))
-    for a, b in itertools.pairwise(edges):
-        if a <= where < b:
-            return indices[a:b]
-    return np.array([at])
+def _silences(reference: SpeechPattern, lo: float, hi: float) -> list[tuple[float, float]]:
+    """The reference's pauses of 0.3 s or more between lines, within ``[lo, hi]``."""
+    starts, ends = reference.starts, np.maximum.accumulate(reference.ends)
+    gaps = [
+        (max(float(ends[i]), lo), min(float(starts[i + 1]), hi))
+        for i in range(len(starts) - 1)
+        if starts[i + 1] - ends[i] >= 0.3 and ends[i] < hi and starts[i + 1] > lo
+    ]
+    return [(a, b) for a, b in gaps if b - a >= 0.02]
 
 
 def _agreement(
@@ -300,9 +302,9 @@ class _Reader:
     """Reads windows of the first audio track, saying in the progress what it reads."""
 
     def __init__(
-        self, info: MediaInfo, progress: Progress, cancel: CancelToken, duration: float
+        self, info: MediaInfo, ordinal: int, progress: Progress, cancel: CancelToken
     ) -> None:
-        self.info, self.progress, self.cancel, self.duration = info, progress, cancel, duration
+        self.info, self.ordinal, self.progress, self.cancel = info, ordinal, progress, cancel
         self.seconds = 0.0
         self.peak = 0
 
@@ -311,7 +313,9 @@ class _Reader:
         start_s = max(0.0, start_s)
         span = "–".join(format_time(t, millis=False) for t in (start_s, start_s + length_s))
         self.progress(min(0.55, 0.05 + self.seconds / 2000), f"reading audio {span}")
-        samples = read_pcm(self.info.path, start_s=start_s, duration_s=length_s)
+        samples = read_pcm(
+            self.info.path, audio_ordinal=self.ordinal, start_s=start_s, duration_s=length_s
+        )
         self.seconds += len(samples) / RATE
         if len(samples):
             self.peak = max(self.peak, int(np.max(np.abs(samples.astype(np.int32)))))

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
-from companion.alignment.anchoring import AlignmentRejected, AlignReport, align_track
+from companion.alignment.anchoring import AlignmentRejected, AlignReport
+from companion.alignment.copies import align_release
 from companion.alignment.subtitles import load_subtitles
-from companion.bootstrap import timings_dir
+from companion.alignment.sync import Measurement
 from companion.cli.group import emit, json_option, main, open_store, warn
-from companion.formats.timingfile import reference_anchors
 from companion.timing.timecode import format_time
+
+NOT_MEASURED = "The subtitles' cue starts don't tell their clock: taken as the reference clock."
 
 
 @main.command("align")
@@ -23,31 +25,31 @@ def align_command(ctx: click.Context, source: Path, track_id: str | None, as_jso
     """Anchor the commentary on SOURCE, a subtitle file or a video with a text subtitle track.
 
     Replaces the anchors of any earlier run (and the shipped ones); pinned timings stay.
-    Nothing changes, and the exit code is 2, if the subtitles can't be read or don't fit.
+    The subtitles' release is measured first and the anchors carried back to the reference
+    clock, so timings stay shared by every copy; a video's map is remembered (as by sync).
+    Subtitles whose cue starts don't place them are taken as on the reference clock (and the
+    text match then decides). Nothing changes, and the exit code is 2, if the subtitles can't
+    be read or don't fit.
     """
     store = open_store(ctx)
     track = store.track(track_id)
     subtitles = load_subtitles(source, warn)
     try:
-        report = align_track(
-            store,
-            track["id"],
-            subtitles.cues,
-            reference_anchors(timings_dir(), track["id"]),
-            label=f"Align to {source.name}",
-            sounds=subtitles.sounds,
-        )
+        aligned = align_release(store, track["id"], source, subtitles, f"Align to {source.name}")
     except AlignmentRejected as exc:
         raise AlignmentRejected(f"{source}: {exc}") from None
+    report, measured = aligned.report, aligned.measured
     if report.outside_film:
         warn(
             f"{source}: {report.outside_film} subtitle lines are timed outside the film "
             "and were left out"
         )
-    emit(as_json, {"source": str(source), **report.as_dict()}, lambda: report_text(report))
+    release = measured.as_json() if measured else None
+    data = {"source": str(source), **report.as_dict(), "release": release}
+    emit(as_json, data, lambda: report_text(report, measured))
 
 
-def report_text(report: AlignReport) -> str:
+def report_text(report: AlignReport, measured: Measurement | None = None) -> str:
     """What an alignment did, in a few lines (the CLI prints it, the window shows it)."""
     data = report.as_dict()
     gap = data["longest_gap"]
@@ -58,6 +60,7 @@ def report_text(report: AlignReport) -> str:
     )
     return "\n".join(
         [
+            measured.summary if measured else NOT_MEASURED,
             f"{report.anchors} subtitle lines anchored (of {report.cues} spoken lines),"
             f" and {report.sounds} sound cues",
             f"{report.dialogue_spans_matched} of {report.dialogue_spans} quoted film lines matched"

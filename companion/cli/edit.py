@@ -11,12 +11,16 @@ from pathlib import Path
 
 import click
 
-from companion.cli.core import track_option
+from companion.cli.core import segment_json, track_option
 from companion.cli.group import TIME, emit, json_option, main, open_store
 from companion.cli.params import FACTOR, SECONDS, SEGMENT
+from companion.cli.sync import copy_release, video_option
 from companion.errors import shown
 from companion.formats import exports
 from companion.timing import edits
+from companion.timing.copy_times import nudge_to_reference, segment_on_copy, time_to_reference
+from companion.timing.releases import ReleaseMap
+from companion.timing.timecode import format_time
 
 end_option = click.option("--end", "at_end", is_flag=True, help="Change the segment's end.")
 
@@ -29,6 +33,29 @@ def _report(edit: edits.Edit, as_json: bool, verb: str = "") -> None:
     for warning in edit.warnings:
         click.echo(f"companion: warning: {warning}", err=True)
     emit(as_json, asdict(edit), lambda: f"{verb}{edit.label}  (edit {edit.id})")
+
+
+def _report_on_copy(
+    ctx: click.Context, edit: edits.Edit, segment: int, release: ReleaseMap, video: Path | None
+) -> dict | None:
+    """With --video: the edited segment as it now shows on the copy (the edit's label, kept in
+    the shared history, is on the reference clock)."""
+    if video is None:
+        return None
+    seg = segment_on_copy(release, open_store(ctx).segment(edit.track_id, segment))
+    return segment_json(seg)
+
+
+def _report_edit(edit: edits.Edit, as_json: bool, on_copy: dict | None) -> None:
+    if on_copy is None:
+        _report(edit, as_json)
+        return
+    times = f"{format_time(on_copy['start_s'])} – {format_time(on_copy['end_s'])}"
+    emit(
+        as_json,
+        {**asdict(edit), "segment": on_copy},
+        lambda: f"{edit.label}  (edit {edit.id}); on your copy #{on_copy['id']} is at {times}",
+    )
 
 
 class SegmentRange(click.ParamType):
@@ -53,6 +80,7 @@ class SegmentRange(click.ParamType):
 @click.argument("time", type=TIME)
 @end_option
 @track_option
+@video_option
 @json_option
 @click.pass_context
 def pin(
@@ -61,12 +89,17 @@ def pin(
     time: float,
     at_end: bool,
     track_id: str | None,
+    video: Path | None,
     as_json: bool,
 ) -> None:
     """Pin SEGMENT's start (or --end) at TIME; the segments around it follow."""
     store = open_store(ctx)
+    track = store.track(track_id)
+    release = copy_release(ctx, video, track["film_id"])
     edge: edits.Edge = "end" if at_end else "start"
-    _report(edits.set_time(store, _track(ctx, track_id), segment, time, edge), as_json)
+    reference = time_to_reference(release, time)
+    edit = edits.set_time(store, track["id"], segment, reference, edge)
+    _report_edit(edit, as_json, _report_on_copy(ctx, edit, segment, release, video))
 
 
 @main.command()
@@ -90,6 +123,7 @@ def unpin(
 @click.argument("seconds", type=SECONDS)
 @end_option
 @track_option
+@video_option
 @json_option
 @click.pass_context
 def nudge(
@@ -98,12 +132,19 @@ def nudge(
     seconds: float,
     at_end: bool,
     track_id: str | None,
+    video: Path | None,
     as_json: bool,
 ) -> None:
     """Move SEGMENT's start (or --end) by SECONDS (e.g. -0.1) and pin it there."""
     store = open_store(ctx)
+    track = store.track(track_id)
+    release = copy_release(ctx, video, track["film_id"])
     edge: edits.Edge = "end" if at_end else "start"
-    _report(edits.nudge(store, _track(ctx, track_id), segment, seconds, edge), as_json)
+    if not release.is_identity:
+        seg = segment_on_copy(release, store.segment(track["id"], segment))
+        seconds = nudge_to_reference(release, seg.end_s if at_end else seg.start_s, seconds)
+    edit = edits.nudge(store, track["id"], segment, seconds, edge)
+    _report_edit(edit, as_json, _report_on_copy(ctx, edit, segment, release, video))
 
 
 @main.command()
@@ -213,12 +254,25 @@ def history(ctx: click.Context, track_id: str | None, as_json: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(exports.FORMATS), help="Default: from FILE.")
 @track_option
+@video_option
 @click.pass_context
-def export_cmd(ctx: click.Context, file: Path, fmt: str | None, track_id: str | None) -> None:
-    """Write the timings (json, csv) or the commentary as subtitles (srt, vtt) to FILE."""
+def export_cmd(
+    ctx: click.Context, file: Path, fmt: str | None, track_id: str | None, video: Path | None
+) -> None:
+    """Write the timings (json, csv) or the commentary as subtitles (srt, vtt) to FILE.
+
+    Subtitles follow --video's clock; timing files are always on the reference clock.
+    """
     store = open_store(ctx)
-    fmt = exports.export_file(store, _track(ctx, track_id), file, fmt)
-    click.echo(f"Wrote {file} ({fmt})")
+    track = store.track(track_id)
+    release = copy_release(ctx, video, track["film_id"])
+    fmt = exports.export_file(store, track["id"], file, fmt, release)
+    if video is None:
+        click.echo(f"Wrote {file} ({fmt})")
+    elif fmt in ("srt", "vtt"):
+        click.echo(f"Wrote {file} ({fmt}, on the clock of {video.name})")
+    else:
+        click.echo(f"Wrote {file} ({fmt}, on the reference clock: timing files are shared)")
 
 
 @main.command(name="import")

@@ -10,9 +10,11 @@ import click
 from companion.alignment.subtitles import Cue, SubtitleError, load_cues
 from companion.cli.core import note_json
 from companion.cli.group import emit, json_option, main, open_store, warn
+from companion.cli.sync import copy_release, video_option
 from companion.content.notes import NotesError, add_pack, line_time, read_tracks
 from companion.content.packs import NOTE_KINDS, load_pack
 from companion.model import Note
+from companion.timing.copy_times import note_on_copy
 from companion.timing.timecode import format_time
 
 subtitles_option = click.option(
@@ -32,12 +34,17 @@ def _cues(path: Path) -> list[Cue]:
 @main.command()
 @click.option("--kind", type=click.Choice(NOTE_KINDS), help="Only trivia or only corrections.")
 @click.option("--film", "film_id", help="Film id (default: the first film).")
+@video_option
 @json_option
 @click.pass_context
-def notes(ctx: click.Context, kind: str | None, film_id: str | None, as_json: bool) -> None:
+def notes(
+    ctx: click.Context, kind: str | None, film_id: str | None, video: Path | None, as_json: bool
+) -> None:
     """List the film's trivia and corrections with their times and sources."""
     store = open_store(ctx)
-    rows = store.notes(store.film(film_id)["id"], kind)
+    film = store.film(film_id)["id"]
+    release = copy_release(ctx, video, film)
+    rows = [note_on_copy(release, n) for n in store.notes(film, kind)]
     emit(
         as_json,
         [note_json(n) for n in rows],

@@ -103,6 +103,7 @@ _last: list[Locator] = []
 def find_phrase(transcript: Transcript, phrase: str) -> int | None:
     """:meth:`Locator.find` on ``transcript``; the last transcript's readings are kept, since
     callers ask about one transcript many times in a row."""
-    if not _last or _last[0].transcript is not transcript:
-        _last[:] = [Locator(transcript)]
-    return _last[0].find(phrase)
+    kept = _last[0] if _last else None  # read once: a worker thread may replace it meanwhile
+    locator = kept if kept is not None and kept.transcript is transcript else Locator(transcript)
+    _last[:] = [locator]
+    return locator.find(phrase)

@@ -50,7 +50,7 @@ A pack is a UTF-8 TOML file (a folder given as a pack means its ``notes.toml``).
     # commentary = "cuttlefish"        # a phrase the commentary says (track = "..." picks one)
     # start = "00:53:12"               # a time range on the film (end optional)
     # end = "00:58:55"
-    # whole_film = true                # about the film as a whole: shown at the start
+    # whole_film = true                # about the film as a whole: listed apart, not on the clock
 
 A ``line`` is found in the subtitles when a subtitle file is given, otherwise among the film lines
 the commentary quotes (its dialogue spans), so the note follows the scene on any release once the
@@ -60,8 +60,8 @@ or phrase that can't be found leaves the note without times (still listed, with 
 rather than failing the pack.
 
 ``duration`` (seconds, default 60) sets how long a note stays up after a ``line``, a
-``commentary`` phrase or a ``start`` without ``end``. ``whole_film`` notes show from the first
-frame for their ``duration``; ``companion notes`` lists every note whatever its time.
+``commentary`` phrase or a ``start`` without ``end``. ``whole_film`` notes are about the film as a
+whole: they get no time (the window lists them apart); ``companion notes`` lists every note.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ _TOPIC_OPENERS = (
     "quick side note",
     "another thing",
 )
+_DASHES = {"-", "–", "—"}
 _SPACED_CLITIC = re.compile(r"\s+('(?:s|t|re|ve|ll|d|m)\b)", re.IGNORECASE)
 _CLITIC = re.compile(r"^'(s|t|re|ve|ll|d|m)$|^n't$", re.IGNORECASE)
 
@@ -69,6 +70,11 @@ class Word:
     before: str = ""  # a mark the transcript is missing, shown just before this word
     after: str = ""  # ... and just after it
     in_quote: bool = False  # a double quotation is open just before this word
+
+    @property
+    def closing_quote(self) -> bool:
+        """A '"' that closes a quotation."""
+        return self.text == '"' and self.quote == CLOSE
 
 
 @dataclass(frozen=True)
@@ -280,15 +286,17 @@ def _with_evidence(
         end = min(end, len(out))
         while end < len(out) and not out[end][2] and not any(c.isalnum() for c in texts[end]):
             end += 1
+        while start > 0 and texts[start - 1] in _DASHES and not out[start - 1][2]:
+            start -= 1  # the dialogue dash that opens the line ("- Then why would you...")
         speaker = None if any(out[k][2] for k in range(start, end)) else named
         for k in range(start, end):
             kind, old, label = out[k]
             if label or kind == "cue":
                 continue
-            named = old if kind == "dialogue" else None
-            same = named and (not speaker or speaker in named or named in speaker)
+            labelled = old if kind == "dialogue" else None
+            same = labelled and (not speaker or speaker in labelled or labelled in speaker)
             # The label's own name wins when it is the same person ("CHO" for "DR. CHO").
-            out[k] = ("dialogue", named if same else speaker, False)
+            out[k] = ("dialogue", labelled if same else speaker, False)
     return out
 
 

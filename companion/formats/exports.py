@@ -25,6 +25,8 @@ from companion.formats.timingfile import TimingFileError
 from companion.model import HeardSpan
 from companion.store import Store
 from companion.timing import edits
+from companion.timing.copy_times import segment_on_copy
+from companion.timing.releases import IDENTITY, ReleaseMap
 from companion.timing.timecode import TimecodeError, format_time, parse_time
 
 CSV_MAGIC = "# companion-timings csv v1"
@@ -82,20 +84,30 @@ def file_format(path: Path, fmt: str | None, allowed: tuple[str, ...] = FORMATS)
 # export ---------------------------------------------------------------------------------------
 
 
-def export_text(store: Store, track_id: str, fmt: str) -> str:
-    """The track's timings (json, csv) or commentary (srt, vtt) as file content."""
+def export_text(store: Store, track_id: str, fmt: str, release: ReleaseMap = IDENTITY) -> str:
+    """The track's timings (json, csv) or commentary (srt, vtt) as file content.
+
+    Subtitles play beside one copy, so they are on ``release``'s clock; timing files are shared
+    and always on the reference clock (they say so).
+    """
     if fmt == "csv":
         return csv_text(store, track_id)
     if fmt == "json":
         return timingfile.dumps(timingfile.track_document(store, track_id))
-    return subtitle_text(store, track_id, fmt)
+    return subtitle_text(store, track_id, fmt, release)
 
 
-def export_file(store: Store, track_id: str, path: Path, fmt: str | None = None) -> str:
+def export_file(
+    store: Store,
+    track_id: str,
+    path: Path,
+    fmt: str | None = None,
+    release: ReleaseMap = IDENTITY,
+) -> str:
     """Write the export to ``path`` atomically (a crash never leaves half a file, nor a
     temporary one), never over the database; returns its format."""
     fmt = file_format(path, fmt)
-    write_text_atomic(path, export_text(store, track_id, fmt), store.files())
+    write_text_atomic(path, export_text(store, track_id, fmt, release), store.files())
     return fmt
 
 
@@ -104,7 +116,7 @@ def csv_text(store: Store, track_id: str) -> str:
     out = io.StringIO()
     out.write(
         f"{CSV_MAGIC}\n# film={track['film_id']}\n# track={track_id}\n"
-        f"# source_sha256={track['source_sha256']}\n"
+        f"# source_sha256={track['source_sha256']}\n# clock={timingfile.CLOCK}\n"
     )
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -125,7 +137,7 @@ def csv_text(store: Store, track_id: str) -> str:
     return out.getvalue()
 
 
-def subtitle_text(store: Store, track_id: str, fmt: str) -> str:
+def subtitle_text(store: Store, track_id: str, fmt: str, release: ReleaseMap = IDENTITY) -> str:
     """The commentary as SRT or WebVTT, each segment split into readable two-line cues.
 
     A segment is often a minute of talk; one cue holding all of it would fill the screen, so its
@@ -133,7 +145,7 @@ def subtitle_text(store: Store, track_id: str, fmt: str) -> str:
     their length.
     """
     subs = pysubs2.SSAFile()
-    for seg in store.segments(track_id):
+    for seg in (segment_on_copy(release, s) for s in store.segments(track_id)):
         start, end = max(seg.start_s, 0.0), seg.end_s
         if end <= start:
             continue
@@ -216,6 +228,8 @@ def parse_csv(text: str, path: Path) -> tuple[TimingTable, list[str]]:
         for key in ("film", "track", "source_sha256")
         if not meta.get(key)
     ]
+    if meta.get("clock", timingfile.CLOCK) != timingfile.CLOCK:
+        problems.append(f"header: clock must be {timingfile.CLOCK!r} (timings are shared on it)")
     reader = csv.reader(lines[body_start:])
     header = next(reader, None)
     if header is None or [h.strip() for h in header] != list(CSV_COLUMNS):

@@ -8,6 +8,7 @@ Format (``companion-timings``, version 1), one object::
       "film": "age_of_ultron",                 # film id
       "track": "age_of_ultron/whedon",         # commentary track id
       "source_sha256": "<64 hex>",             # checksum of the transcript the positions index
+      "clock": "reference",                    # times are on the pack's reference release
       "anchors": [                             # where the transcript meets the film
         {"word": 1262.0, "time_s": 420.92, "score": 0.86}, ...
       ],
@@ -21,6 +22,9 @@ Format (``companion-timings``, version 1), one object::
       ]
     }
 
+``clock`` says the times are on the reference clock (the release the shipped timings belong
+to), whatever copy the user watches: a shared file means the same on every copy. Files from
+before it was written lack it and are read the same way; any other clock is refused.
 ``word`` is a position in the transcript's whitespace-separated words (fractions allowed);
 ``time_s`` film seconds; ``score`` 0-1, how much the anchor is trusted. ``origin`` is
 ``estimated``, ``anchored``, ``heard`` or ``pinned`` (informative); ``pinned`` says which edges
@@ -50,6 +54,7 @@ from companion.store import Store
 from companion.timing.retime import retime
 
 FORMAT = "companion-timings"
+CLOCK = "reference"
 VERSION = 1
 ORIGINS = ("estimated", "anchored", "heard", "pinned")
 PINNED = ("none", "start", "end", "both")
@@ -106,6 +111,7 @@ def track_document(store: Store, track_id: str) -> dict:
         "film": track["film_id"],
         "track": track_id,
         "source_sha256": track["source_sha256"],
+        "clock": CLOCK,
         "anchors": [
             {"word": _round(a.word_index), "time_s": _round(a.film_s), "score": _round(a.score)}
             for a in store.anchors(track_id)
@@ -286,6 +292,8 @@ def parse_timing_document(data: object, name: str) -> TimingFile:
     sha = _text(data.get("source_sha256"), "source_sha256", problems)
     if sha and not _SHA256.match(sha):
         problems.append("source_sha256: must be 64 lowercase hex digits")
+    if data.get("clock", CLOCK) != CLOCK:
+        problems.append(f"clock: must be {CLOCK!r} (timing files are on the reference clock)")
     anchors = _entries(data, "anchors", _anchor, problems)
     segments = _entries(data, "segments", _segment, problems)
     heard = tuple(_entries(data, "heard", _heard, problems)) if "heard" in data else None

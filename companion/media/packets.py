@@ -8,6 +8,7 @@ streams in one pass over the file, without decoding a frame of video.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +27,17 @@ class Packet:
     size: int
 
 
-def subtitle_packets(path: Path) -> dict[int, list[Packet]]:
-    """Every subtitle packet of ``path``, grouped by absolute stream index, in time order."""
-    command = [tool("ffprobe"), "-v", "error", "-select_streams", "s", "-show_entries"]
+def subtitle_packets(
+    path: Path, intervals: Sequence[tuple[float, float]] | None = None
+) -> dict[int, list[Packet]]:
+    """The subtitle packets of ``path``, grouped by absolute stream index, in time order: all of
+    them, or those in ``intervals`` (``(start_s, length_s)``; ffprobe seeks to each and reads
+    only that part of the file, where listing every packet would read all of a 30 GB rip)."""
+    command = [tool("ffprobe"), "-v", "error", "-select_streams", "s"]
+    if intervals:
+        spans = ",".join(f"{max(a, 0.0):.3f}%+{n:.3f}" for a, n in intervals)
+        command += ["-read_intervals", spans]
+    command += ["-show_entries"]
     command += ["packet=stream_index,pts_time,size", "-of", "csv=p=0", str(path)]
     done = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False)
     if done.returncode != 0:

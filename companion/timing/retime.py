@@ -198,9 +198,10 @@ def retime(store: Store, track_id: str) -> None:
 
 
 def _origin(anchored: bool, timemap: TimeMap, start: float, end: float, sure: float) -> str:
-    """ "anchored" only between the outermost known points and with a confidence that backs it;
-    before the first anchor or after the last, the map only extrapolates: "estimated"."""
-    inside = timemap.times[0] <= start and end <= timemap.times[-1]
+    """Whether a segment's timing rests on anchors: only where the segment reaches the span of
+    the known points, and with a confidence that backs it; wholly before the first anchor or
+    after the last the map only extrapolates, so the segment is "estimated"."""
+    inside = start <= timemap.times[-1] and end >= timemap.times[0]
     return "anchored" if anchored and inside and sure >= MIN_ANCHORED_CONFIDENCE else "estimated"
 
 

@@ -5,7 +5,7 @@ its bindings the same way). A controller *binds* the ids it handles; an entry no
 out of the menus. Adding a command is one line here plus one ``bind`` in the module that does it:
 the Sync and Listen menus (issues "Your copy's clock", "Heard timings") hook in that way::
 
-    Command("tools.sync", TOOLS, "&Sync to this copy…"),        # here
+    Command("tools.sync", TOOLS, "&Sync again"),                # here
     window.commands.bind("tools.sync", controller.sync)          # in ui/copy_clock.py
 """
 
@@ -88,9 +88,9 @@ ACTIONS: tuple[Command, ...] = (
     Command("edit.undo", TIMINGS, "Undo", (Std.Undo,), separator_before=True),
     Command("edit.redo", TIMINGS, "Redo", ("Ctrl+Shift+Z",)),
     Command("tools.align", TOOLS, "&Align to subtitles…", (), "Anchor the commentary to your copy"),
-    # Sync to this copy… and Listen to the commentary track… are bound by their own modules.
-    Command("tools.sync", TOOLS, "&Sync to this copy…"),
-    Command("tools.listen", TOOLS, "&Listen to the commentary track…"),
+    # Bound by its own module (ui/copy_clock.py); Audio ▸ Listen is ui/listening.py's.
+    Command("tools.sync", TOOLS, "&Sync again", (), "Measure this copy's clock again"),
+    Command("tools.offset", TOOLS, "Set &offset by hand…", (), "How much later your copy runs"),
     Command("tools.export", TOOLS, "&Export timings…", separator_before=True),
     Command("tools.import", TOOLS, "&Import timings…"),
     Command("help.keys", HELP, "&Keys", ("F1",)),

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from companion.desktop import APP_ID
 from companion.store import Store
+from companion.ui.copy_clock import CopyClock
 from companion.ui.editing import install_editing
 from companion.ui.film_model import FilmModel
 from companion.ui.listening import install_listening
@@ -67,6 +68,7 @@ def build_window(
     if model.content.track_id and model.content.segments:
         window.editing = install_editing(window, store, model.content.track_id)
         window.listening = install_listening(window, store, model.content.track_id)
+    window.copy_clock = CopyClock(window, store)
     if video:
         window.open_video(video, at=at)
     elif at is not None:

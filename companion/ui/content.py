@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from companion.model import Anchor, Note, Segment
 from companion.store import SearchHit, Store
+from companion.timing.copy_times import anchor_on_copy, hit_on_copy, note_on_copy, segment_on_copy
+from companion.timing.releases import IDENTITY, ReleaseMap
 from companion.timing.timeline_index import TimelineIndex
 
 SearchFn = Callable[[str], Sequence[SearchHit]]
@@ -22,6 +24,11 @@ def _no_search(_query: str) -> Sequence[SearchHit]:
 
 @dataclass
 class FilmContent:
+    """Records are given on the reference clock (as the store keeps them) and shown on
+    ``release``'s: the clock of the copy being watched, so every widget that reads them (panel,
+    timeline, lists, search) agrees with the player's time without converting anything itself.
+    """
+
     film_id: str
     title: str
     runtime_s: float
@@ -33,11 +40,24 @@ class FilmContent:
     notes: Sequence[Note] = ()
     anchors: Sequence[Anchor] = ()
     search: SearchFn = _no_search
+    release: ReleaseMap = IDENTITY
     index: TimelineIndex = field(init=False)
     _by_n: dict[int, Segment] = field(init=False)
+    # the records as given (reference clock): what a change of clock maps again
+    _reference: dict[str, Sequence] = field(init=False)
+    _reference_search: SearchFn = field(init=False)
 
     def __post_init__(self) -> None:
-        self.replace_segments(self.segments)
+        self._reference = {"segments": self.segments, "notes": self.notes, "anchors": self.anchors}
+        self._reference_search = self.search
+        self.set_release(self.release)
+
+    def set_release(self, release: ReleaseMap) -> None:
+        """Show everything on ``release``'s clock (IDENTITY: the reference clock)."""
+        self.release = release
+        search = self._reference_search
+        self.search = search if release.is_identity else _search_on(release, search)
+        self.replace(**self._reference)
 
     def segment(self, n: int) -> Segment | None:
         return self._by_n.get(n)
@@ -45,19 +65,25 @@ class FilmContent:
     def note(self, note_id: str) -> Note | None:
         return next((note for note in self.notes if note.id == note_id), None)
 
+    # Every record comes in through these three, on the reference clock (as the store keeps
+    # them), and is kept as given and shown on ``release``'s clock.
+
     def replace_segments(self, segments: Sequence[Segment]) -> None:
         """After a timing edit: new times, same film; the index is rebuilt (milliseconds)."""
-        self.segments = segments
-        self._by_n = {segment.n: segment for segment in segments}
+        self._reference["segments"] = segments
+        self.segments = _mapped(self.release, segment_on_copy, segments)
+        self._by_n = {segment.n: segment for segment in self.segments}
         self._reindex()
 
     def replace_notes(self, notes: Sequence[Note]) -> None:
         """Notes the store moved (they follow the commentary's words): never shown stale."""
-        self.notes = notes
+        self._reference["notes"] = notes
+        self.notes = _mapped(self.release, note_on_copy, notes)
         self._reindex()
 
     def replace_anchors(self, anchors: Sequence[Anchor]) -> None:
-        self.anchors = anchors
+        self._reference["anchors"] = anchors
+        self.anchors = _mapped(self.release, anchor_on_copy, anchors)
 
     def replace(
         self,
@@ -75,21 +101,23 @@ class FilmContent:
 
     def _reindex(self) -> None:
         """Segments and scene notes together: a note is found at the time the store gives it."""
-        self.index = TimelineIndex(self.segments, timed_notes(self.notes))
+        self.index = TimelineIndex(self.segments, self.notes)
 
-    def film_wide_notes(self) -> list[Note]:
+    def film_wide_notes(self) -> tuple[Note, ...]:
         """The cards about the whole film: shown under "About this film", not at 0:00."""
-        return [note for note in self.notes if is_film_wide(note)]
+        return self.index.film_wide_notes
 
 
-def is_film_wide(note: Note) -> bool:
-    """A note placed on the whole film rather than on a scene."""
-    return bool(getattr(note, "film_wide", False) or note.placement.get("whole_film"))
+def _mapped(release: ReleaseMap, on_copy: Callable, records: Sequence) -> Sequence:
+    """``records`` on the copy's clock; the very same sequence on the reference clock."""
+    return records if release.is_identity else [on_copy(release, r) for r in records]
 
 
-def timed_notes(notes: Sequence[Note]) -> list[Note]:
-    """The notes that belong to a scene: what the timeline and the panel show by time."""
-    return [note for note in notes if not is_film_wide(note)]
+def _search_on(release: ReleaseMap, search: SearchFn) -> SearchFn:
+    def on_copy(query: str) -> Sequence[SearchHit]:
+        return [hit_on_copy(release, h) for h in search(query)]
+
+    return on_copy
 
 
 def first_words(text: str, count: int = 10) -> str:

@@ -30,6 +30,7 @@ from companion.errors import CompanionError
 from companion.model import Segment
 from companion.store import Store
 from companion.timing import edits
+from companion.timing.copy_times import nudge_to_reference, time_to_reference
 from companion.timing.timecode import format_time
 from companion.ui import style
 from companion.ui.actions import ActionTable
@@ -160,7 +161,8 @@ class EditingController(QObject):
     def move_boundary(self, n: int, t: float) -> None:
         """A boundary dragged on the timeline: segment ``n`` starts (``n - 1`` ends) at ``t``."""
         self.window.select_segment(self.window.content.segment(n))
-        self.run(lambda store, track: edits.move_boundary(store, track, n, t))
+        reference = time_to_reference(self.window.content.release, t)
+        self.run(lambda store, track: edits.move_boundary(store, track, n, reference))
 
     def undo(self) -> None:
         self._replay(edits.undo, self.stack.undo, "Undone")
@@ -200,14 +202,23 @@ class EditingController(QObject):
     # --- the edits the keys and buttons make ----------------------------------------------------
 
     def playhead(self) -> float:
-        return round(self.window.player.position(), 3)
+        """The player's time on the reference clock (the window shows the copy's)."""
+        position = self.window.player.position()
+        return round(time_to_reference(self.window.content.release, position), 3)
 
     def set_at_playhead(self, edge: edits.Edge) -> None:
         t = self.playhead()
         self.apply(lambda store, track, seg: edits.set_time(store, track, seg.n, t, edge))
 
     def nudge(self, delta: float, edge: edits.Edge = "start") -> None:
-        self.apply(lambda store, track, seg: edits.nudge(store, track, seg.n, delta, edge))
+        """Move an edge by ``delta`` seconds of the copy being watched."""
+        release = self.window.content.release
+
+        def make(store: Store, track: str, seg: Segment) -> edits.Edit:
+            shown = seg.start_s if edge == "start" else seg.end_s
+            return edits.nudge(store, track, seg.n, nudge_to_reference(release, shown, delta), edge)
+
+        self.apply(make)
 
     def toggle_pin(self) -> None:
         """P: pin where it shows; on a pinned segment, unpin, unless that would move it."""

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.memory = Memory(settings, self.content.db_path)
         self._selected: Segment | None = None
         self.editing: QObject | None = None  # the timing editor, when the app installs one
+        self.copy_clock: QObject | None = None  # the copy's clock, when the app installs one
         self.listening: QObject | None = None  # listening to a commentary track (ui.listening)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.resize(1440, 880)

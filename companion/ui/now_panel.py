@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.model import Note, Segment
-from companion.timing.timeline_index import Active
+from companion.timing.timeline_index import MAX_CARDS, Active
 from companion.ui import style
 from companion.ui.content import first_words
 from companion.ui.style import hms
@@ -145,9 +145,6 @@ def clear_layout(layout: QVBoxLayout) -> None:
             widget.deleteLater()
 
 
-MAX_CARDS = 3  # more at once can't be read beside a playing film
-
-
 class NowPanel(QWidget):
     """Header (timecode + origin badge + confidence), the segment text, the cards, "coming up"."""
 
@@ -219,13 +216,8 @@ class NowPanel(QWidget):
 
     def _show_cards(self, notes: tuple[Note, ...]) -> None:
         clear_layout(self.cards)
-        for note in notes[:MAX_CARDS]:
+        for note in notes[:MAX_CARDS]:  # the core ends cards early to keep to this
             self.cards.addWidget(note_card(note))
-        if len(notes) > MAX_CARDS:
-            more = len(notes) - MAX_CARDS
-            self.cards.addWidget(
-                _label(f"… and {more} more card{'s' if more > 1 else ''} here (Notes tab)", "muted")
-            )
 
     def _show_coming_up(self, active: Active) -> None:
         lines = []

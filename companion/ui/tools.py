@@ -13,12 +13,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from companion.alignment.anchoring import AlignmentRejected, align_track
+from companion.alignment.anchoring import AlignmentRejected
+from companion.alignment.copies import align_release
 from companion.alignment.subtitles import load_subtitles
-from companion.bootstrap import timings_dir
 from companion.cli.align import report_text
 from companion.formats.exports import export_file, import_file
-from companion.formats.timingfile import reference_anchors
 from companion.jobs import CancelToken, Progress
 from companion.store import Store
 from companion.ui.actions import ActionTable
@@ -29,6 +28,8 @@ SUBTITLES = "Subtitles or a video with text subtitles (*.srt *.vtt *.ass *.ssa *
 TIMINGS = "Timings (*.json *.csv);;"
 EXPORTS = "Timings (*.json *.csv);;Commentary as subtitles (*.srt *.vtt);;"
 ALL = "All files (*)"
+# jobs whose own controller says how they ended (ui.copy_clock: what the copy's clock is)
+SAYS_ITS_OWN = frozenset({"Syncing your copy"})
 
 
 class ToolsController(QObject):
@@ -80,11 +81,14 @@ class ToolsController(QObject):
         return True
 
     def _done(self, name: str, result: object) -> None:
+        if name in SAYS_ITS_OWN:
+            return
         self.model.poll()  # the worker committed on its own connection: show it now
         self.show(f"{name}: {result}")
 
     def _failed(self, name: str, problem: str) -> None:
-        self.show(f"{name} failed: {problem}. Nothing was changed.")
+        if name not in SAYS_ITS_OWN:
+            self.show(f"{name} failed: {problem}. Nothing was changed.")
 
     # --- the three operations -------------------------------------------------------------
 
@@ -95,18 +99,19 @@ class ToolsController(QObject):
             cancel.check()
             progress(0.3, f"matching {len(found.cues)} subtitle lines to the commentary")
             try:
-                reference = reference_anchors(timings_dir(), track)
-                report = align_track(store, track, found.cues, reference, sounds=found.sounds)
+                aligned = align_release(store, track, source, found, f"Align to {source.name}")
             except AlignmentRejected as exc:
                 raise AlignmentRejected(f"{source.name}: {exc}") from None
-            return report_text(report).replace("\n", "; ")
+            return report_text(aligned.report, aligned.measured).replace("\n", "; ")
 
         return self._run("Align to subtitles", work)
 
     def export(self, target: Path) -> bool:
+        release = self.model.content.release  # subtitles on the clock of the copy shown
+
         def work(store: Store, track: str, progress: Progress, cancel: CancelToken) -> str:
             progress(0.2, f"writing {target.name}")
-            fmt = export_file(store, track, target)
+            fmt = export_file(store, track, target, release=release)
             return f"wrote {target} ({fmt.upper()}, {len(store.segments(track))} segments)"
 
         return self._run("Export", work)
