@@ -151,3 +151,18 @@ def test_silence_is_refused(db_path: Path, rip: Rip) -> None:
 
 def test_a_name_no_file_can_have(db_path: Path) -> None:
     assert "not a file name" in refused(db_path, "film\x00.mkv")
+
+
+@pytest.mark.slow
+def test_a_known_copy_is_listened_to_on_its_own_clock(db_path: Path, rip: Rip) -> None:
+    """The rip synced by hand as a copy 2.5 s late: what is heard at copy time t is stored at
+    reference time t - 2.5 (the store keeps the reference clock)."""
+    synced = run_companion("sync", str(rip.path), "--offset", "2.5", db=db_path)
+    assert synced.returncode == 0, synced.stderr
+    done = run_companion("listen", str(rip.path), "--json", db=db_path)
+    assert done.returncode == 0, done.stderr
+    starts = {span[0]: t for span, t in rip.starts.items()}
+    with Store(db_path) as store:
+        heard = store.heard(store.track()["id"])
+    errors = [abs(h.start_s + 2.5 - starts[h.word_start]) for h in heard]
+    assert errors and max(errors) < 1.0, errors
