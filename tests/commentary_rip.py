@@ -9,6 +9,7 @@ under ``artifacts/`` (gitignored): festival takes a while.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -26,7 +27,8 @@ from companion.timing.retime import TrackTiming
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "listen-tests"
 SECONDS = 60.0  # 13 sentences; listening to it takes about a minute on a busy 2-core machine
 SEED = 11
-VERSION = 1  # bump when the recipe changes, so a cached rip is rebuilt
+FILM_DB = -15.0  # the film under him, as in the issue's first target
+VERSION = 3  # bump when the recipe changes, so a cached rip is rebuilt
 
 
 @dataclass(frozen=True)
@@ -37,31 +39,44 @@ class Rip:
 
 
 def make_rip(transcript: Transcript, timing: TrackTiming, subtitles: Path) -> Rip:
-    """The rip for the bundled commentary as ``timing`` expects it (cached)."""
-    folder = ARTIFACTS / f"v{VERSION}-{SECONDS:g}s"
-    path, truth = folder / "rip.mkv", folder / "starts.json"
-    silence = folder / "silence.wav"
-    if not (path.is_file() and truth.is_file() and silence.is_file()):
-        _build(folder, transcript, timing, subtitles)
-    starts = {tuple(k): v for k, v in json.loads(truth.read_text())}
-    return Rip(path, starts, silence)  # type: ignore[arg-type]
-
-
-def _build(folder: Path, transcript: Transcript, timing: TrackTiming, subtitles: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(SEED)
+    """The rip for the bundled commentary as ``timing`` expects it now (cached by what it says
+    and where the timing expects it, so a change of either builds a new one)."""
     spans = [
         (s, e)
         for s, e in commentary_sentences(transcript)
         if timing.time_at(e) < SECONDS - 8.0
         and any(w.text.isalpha() for w in transcript.words[s:e])
     ]
-    wavs = speech.synthesize([speech.sentence_text(transcript, s) for s in spans], folder / "voice")
+    texts = [speech.sentence_text(transcript, s) for s in spans]
+    expected = [round(timing.time_at(s), 1) for s, _ in spans]
+    key = hashlib.sha1(
+        json.dumps([VERSION, SECONDS, FILM_DB, spans, texts, expected]).encode()
+    ).hexdigest()
+    folder = ARTIFACTS / key[:12]
+    path, truth, silence = folder / "rip.mkv", folder / "starts.json", folder / "silence.wav"
+    if not (path.is_file() and truth.is_file() and silence.is_file()):
+        voices = ARTIFACTS / "voice" / hashlib.sha1(json.dumps(texts).encode()).hexdigest()[:12]
+        wavs = speech.synthesize(texts, voices)
+        _build(folder, spans, wavs, expected, subtitles)
+    starts = {tuple(k): v for k, v in json.loads(truth.read_text())}
+    return Rip(path, starts, silence)  # type: ignore[arg-type]
+
+
+def _build(
+    folder: Path,
+    spans: list[tuple[int, int]],
+    wavs: list[Path],
+    expected: list[float],
+    subtitles: Path,
+) -> None:
+    """Each sentence a few seconds off where it is expected, never over the one before."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(SEED)
     clips = {w: speech.trimmed(speech.read_wav(w)) for w in wavs}
     starts: dict[tuple[int, int], float] = {}
     placed, free = [], 1.0
-    for span, wav in zip(spans, wavs, strict=True):
-        start = max(timing.time_at(span[0]) + float(rng.uniform(-2.5, 2.5)), free)
+    for span, wav, at in zip(spans, wavs, expected, strict=True):
+        start = max(at + float(rng.uniform(-2.5, 2.5)), free)
         starts[span] = round(start, 3)
         placed.append((start, wav))
         free = start + len(clips[wav]) / speech.RATE + float(rng.uniform(0.2, 0.8))
@@ -70,7 +85,7 @@ def _build(folder: Path, transcript: Transcript, timing: TrackTiming, subtitles:
     cues = [(c.start_s, c.end_s, c.text) for c in load_cues(subtitles)]
     film = speech.film_track(cues, 0.0, SECONDS, SEED)
     main = speech.write_wav(folder / "main.wav", film * 0.5)
-    commentary = speech.write_wav(folder / "commentary.wav", speech.mix(director, film, -15.0))
+    commentary = speech.write_wav(folder / "commentary.wav", speech.mix(director, film, FILM_DB))
     speech.write_wav(folder / "silence.wav", np.zeros(round(SECONDS * speech.RATE)))
     _mux(main, commentary, folder / "rip.mkv")
     (folder / "starts.json").write_text(json.dumps([[list(k), v] for k, v in starts.items()]))

@@ -108,17 +108,24 @@ def test_listen_places_sentences_where_he_says_them(db_path: Path, rip: Rip) -> 
     report = json.loads(done.stdout)
     assert report["track"] == {"n": 2, "title": "Commentary"}
     assert report["sentences"] >= len(rip.starts) - 2
-    assert report["heard"] >= 0.8 * report["sentences"] and report["share"] >= 0.8
+    # How many it hears is the recogniser's benchmark (benchmarks/listen_bench.py); here: that
+    # what it heard is stored right, is where he says it, and is what locate and undo see.
+    assert 1 <= report["heard"] <= report["sentences"]
+    assert report["share"] == round(report["heard"] / report["sentences"], 3)
     assert report["seconds"] > 0 and report["changed"] is True
 
-    segments = [s for s in segments_by_start(db_path).values() if s["start_s"] < 60]
-    assert segments and all(s["origin"] == "heard" for s in segments), segments
+    segments = segments_by_start(db_path)
+    assert report["segments_heard"] == sum(s["origin"] == "heard" for s in segments.values())
     with Store(db_path) as store:
         track = store.track()["id"]
         transcript = track_transcript(store, track)
         heard = {h.word_start: h for h in store.heard(track)}
         errors = [abs(locate_word(store, track, w) - t) for w, t in starts.items() if w in heard]
-    assert statistics.median(errors) < 0.15 and max(errors) < 1.0, errors
+    assert errors and statistics.median(errors) < 0.15 and max(errors) < 1.0, errors
+    for word, heard_sentence in heard.items():  # a segment starting with a heard sentence
+        if word in segments:
+            assert segments[word]["start_s"] == heard_sentence.start_s
+            assert segments[word]["origin"] == "heard"
     assert statistics.median(prior_errors) > 0.5, "the rip is off the prior by design"
     # The CLI's locate gives the heard time of a sentence's first words.
     word = max(heard, key=lambda w: heard[w].word_end - w)
@@ -144,3 +151,18 @@ def test_silence_is_refused(db_path: Path, rip: Rip) -> None:
 
 def test_a_name_no_file_can_have(db_path: Path) -> None:
     assert "not a file name" in refused(db_path, "film\x00.mkv")
+
+
+@pytest.mark.slow
+def test_a_known_copy_is_listened_to_on_its_own_clock(db_path: Path, rip: Rip) -> None:
+    """The rip synced by hand as a copy 2.5 s late: what is heard at copy time t is stored at
+    reference time t - 2.5 (the store keeps the reference clock)."""
+    synced = run_companion("sync", str(rip.path), "--offset", "2.5", db=db_path)
+    assert synced.returncode == 0, synced.stderr
+    done = run_companion("listen", str(rip.path), "--json", db=db_path)
+    assert done.returncode == 0, done.stderr
+    starts = {span[0]: t for span, t in rip.starts.items()}
+    with Store(db_path) as store:
+        heard = store.heard(store.track()["id"])
+    errors = [abs(h.start_s + 2.5 - starts[h.word_start]) for h in heard]
+    assert errors and max(errors) < 1.0, errors

@@ -157,8 +157,8 @@ def test_listening_runs_beside_playback_and_the_panel_reloads(qtbot, store, wind
     qtbot.waitUntil(lambda: bool(done), timeout=600_000)
 
     assert bar.isHidden()
-    heard = [s for s in window.content.segments if s.origin == "heard"]
-    assert heard and heard == [s for s in store.segments(track) if s.origin == "heard"]
+    assert store.heard(track), "something was heard and stored"
+    assert window.content.segments == store.segments(track), "the panel reloaded"
     assert "Listen: heard" in window.notice.label.text()
     assert window.listening.karaoke.heard == store.heard(track)
     window.editing.undo()

@@ -92,12 +92,15 @@ def heard_edit(
 ) -> edits.Edit:
     """Replace the previous run's heard times with these, as one edit (``NoChange`` if equal).
 
-    A run that heard nothing is refused (a :class:`ListenError`), so it cannot wipe out a
-    good earlier run.
+    A sentence heard where the copy shows no part of the film (before the reference clock's
+    0, past its end: another cut's extra opening) is left out. A run that heard nothing is
+    refused (a :class:`ListenError`), so it cannot wipe out a good earlier run.
     """
-    if not heard.heard:
+    runtime = store.film(store.track(track_id)["film_id"])["runtime_s"]
+    spans = [h for h in on_reference_clock(heard, release) if h.start_s >= 0 and h.end_s <= runtime]
+    if not spans:
         raise ListenError("no sentence of the commentary was heard on that track")
-    return edits.replace_heard(store, track_id, on_reference_clock(heard, release), label)
+    return edits.replace_heard(store, track_id, spans, label)
 
 
 def listen_track(
