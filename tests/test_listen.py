@@ -170,6 +170,7 @@ def test_silence_is_refused(track: Track, tmp_path: Path) -> None:
         listen(silent, 1, track.transcript, track.prior().time_at, processes=1)
 
 
+@pytest.mark.slow  # builds the synthesised track
 def test_a_missing_track_or_no_audio_is_refused(track: Track, tmp_path: Path) -> None:
     with pytest.raises(ListenError, match="no audio track 2"):
         listen(track.mixed, 2, track.transcript, track.prior().time_at, processes=1)
