@@ -130,6 +130,7 @@ def test_espeak_pronunciations_are_arpabet() -> None:
     assert set(phones["vibranium"].split()) <= set(arpabet.split())
 
 
+@pytest.mark.slow
 def test_listening_places_sentences_where_he_says_them(track: Track) -> None:
     prior = track.prior()
     heard = listen(track.mixed, 1, track.transcript, prior.time_at, processes=2)
@@ -150,22 +151,26 @@ def test_listening_places_sentences_where_he_says_them(track: Track) -> None:
     assert heard.seconds > 0
 
 
+@pytest.mark.slow
 def test_the_films_own_sound_is_refused(track: Track) -> None:
     with pytest.raises(ListenError, match="doesn't sound like this commentary"):
         listen(track.film, 1, track.transcript, track.prior().time_at, processes=1)
 
 
+@pytest.mark.slow
 def test_another_commentary_is_refused(track: Track) -> None:
     with pytest.raises(ListenError, match="doesn't sound like this commentary"):
         listen(track.other, 1, track.transcript, track.prior().time_at, processes=1)
 
 
+@pytest.mark.slow
 def test_silence_is_refused(track: Track, tmp_path: Path) -> None:
     silent = speech.write_wav(tmp_path / "silence.wav", np.zeros(speech.RATE * 240))
     with pytest.raises(ListenError, match="silent"):
         listen(silent, 1, track.transcript, track.prior().time_at, processes=1)
 
 
+@pytest.mark.slow  # builds the synthesised track
 def test_a_missing_track_or_no_audio_is_refused(track: Track, tmp_path: Path) -> None:
     with pytest.raises(ListenError, match="no audio track 2"):
         listen(track.mixed, 2, track.transcript, track.prior().time_at, processes=1)
