@@ -72,6 +72,10 @@ def assert_refused(db: Path, *args: str, message: str) -> str:
         (("at", "--bogus"), "No such option '--bogus'"),
         (("--bogus",), "No such option '--bogus'"),
         (("segments", "extra"), "unexpected extra argument"),
+        (("scale", "--fps", ""), "use FROM:TO"),
+        (("export", "\ud800.json"), "not a usable file name"),
+        (("align", "a\ud800b.srt"), "not a usable file name"),
+        (("import", "x\udcff.csv"), "not a usable file name"),
     ],
 )
 def test_bad_numbers_are_one_line_and_exit_2(db_path: Path, args, message):

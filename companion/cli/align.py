@@ -11,13 +11,14 @@ from companion.alignment.copies import align_release
 from companion.alignment.subtitles import load_subtitles
 from companion.alignment.sync import Measurement
 from companion.cli.group import emit, json_option, main, open_store, warn
+from companion.cli.params import FileName
 from companion.timing.timecode import format_time
 
 NOT_MEASURED = "The subtitles' cue starts don't tell their clock: taken as the reference clock."
 
 
 @main.command("align")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=FileName(path_type=Path))
 @click.option("--track", "track_id", help="Commentary track id (default: the film's first).")
 @json_option
 @click.pass_context

@@ -13,7 +13,7 @@ import click
 
 from companion.cli.core import segment_json, track_option
 from companion.cli.group import TIME, emit, json_option, main, open_store
-from companion.cli.params import FACTOR, SECONDS, SEGMENT
+from companion.cli.params import FACTOR, SECONDS, SEGMENT, FileName
 from companion.cli.sync import copy_release, video_option
 from companion.errors import shown
 from companion.formats import exports
@@ -201,8 +201,8 @@ def scale(
         raise click.UsageError("give either FACTOR or --fps FROM:TO")
     store = open_store(ctx)
     label = None
-    if fps:
-        factor = edits.fps_factor(fps)
+    if fps is not None:
+        factor = edits.fps_factor(fps)  # refuses "" and anything else not FROM:TO
         label = f"Scale all from {fps.replace(':', ' to ')} fps"
     assert factor is not None  # exactly one of FACTOR and --fps was given
     _report(edits.scale(store, _track(ctx, track_id), factor, label), as_json)
@@ -251,7 +251,7 @@ def history(ctx: click.Context, track_id: str | None, as_json: bool) -> None:
 
 
 @main.command(name="export")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FileName(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(exports.FORMATS), help="Default: from FILE.")
 @track_option
 @video_option
@@ -276,7 +276,7 @@ def export_cmd(
 
 
 @main.command(name="import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FileName(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(exports.IMPORT_FORMATS))
 @json_option
 @click.pass_context

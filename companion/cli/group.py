@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 import click
 
 from companion.bootstrap import ensure_loaded
-from companion.cli.params import TIME, NumbersCommand
+from companion.cli.params import TIME, FileName, NumbersCommand
 from companion.errors import CompanionError
 from companion.store import Store, default_db_path
 
@@ -75,7 +75,7 @@ def _usage_message(exc: click.UsageError) -> str:
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileName(dir_okay=False, path_type=Path),
     envvar="COMPANION_DB",
     help="Database file (default: the platform's user data folder; or $COMPANION_DB).",
 )

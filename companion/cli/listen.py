@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from companion.cli.group import emit, json_option, main, open_store
+from companion.cli.params import FileName
 from companion.cli.sync import copy_release
 from companion.jobs import Progress, no_progress
 from companion.timing.releases import IDENTITY, ReleaseMap
@@ -39,7 +40,7 @@ def _progress_printer() -> Progress:
 @click.option("--commentary", "track_id", help="Commentary track id (default: the film's first).")
 @click.option(
     "--video",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileName(dir_okay=False, path_type=Path),
     help="The copy whose clock SOURCE follows (a copy new to Companion is synced first).",
 )
 @json_option

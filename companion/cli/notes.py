@@ -10,6 +10,7 @@ import click
 from companion.alignment.subtitles import Cue, SubtitleError, load_cues
 from companion.cli.core import note_json
 from companion.cli.group import emit, json_option, main, open_store, warn
+from companion.cli.params import FileName
 from companion.cli.sync import copy_release, video_option
 from companion.content.notes import NotesError, add_pack, line_time, read_tracks
 from companion.content.packs import NOTE_KINDS, load_pack
@@ -19,7 +20,7 @@ from companion.timing.timecode import format_time
 
 subtitles_option = click.option(
     "--subtitles",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=FileName(exists=True, dir_okay=False, path_type=Path),
     help="Time film lines from this subtitle file (or video) of your release.",
 )
 
@@ -77,7 +78,7 @@ def pack() -> None:
 
 
 @pack.command("check")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=FileName(path_type=Path))
 @subtitles_option
 @json_option
 def pack_check(path: Path, subtitles: Path | None, as_json: bool) -> None:
@@ -121,7 +122,7 @@ def _check_text(path: Path, data: dict) -> str:
 
 
 @pack.command("add")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=FileName(path_type=Path))
 @subtitles_option
 @json_option
 @click.pass_context

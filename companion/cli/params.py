@@ -1,4 +1,4 @@
-"""What the command line accepts as a number: film times, seconds, factors and counts.
+"""What the command line accepts as a number (film times, seconds, factors, counts) or a file name.
 
 Every number a user types is checked here, before any command runs: it must parse, be finite
 and lie in the type's range, or the command stops with one line naming the argument. Negative
@@ -9,6 +9,7 @@ numbers (``nudge 42 -0.1``, ``at -5``) are read as numbers, not as unknown optio
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -71,6 +72,21 @@ SECONDS = Number("SECONDS", -MAX_SECONDS, MAX_SECONDS)
 FACTOR = Number("FACTOR", -1e6, 1e6)
 SEGMENT = Number("SEGMENT", 1, 1_000_000, whole=True)
 COUNT = Number("COUNT", 1, MAX_SEARCH_RESULTS, whole=True)
+
+
+class FileName(click.Path):
+    """A path the system can name: one with a NUL or an unpaired surrogate (bytes that are not
+    text in the file system's encoding) is refused here, before anything tries to open it."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                encoded = os.fsencode(value)
+            except UnicodeEncodeError:
+                encoded = b"\0"
+            if b"\0" in encoded:
+                self.fail(f"{shown(value)}: not a usable file name", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class NumbersCommand(click.Command):

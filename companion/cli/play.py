@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from companion.cli.group import TIME, main, open_store
+from companion.cli.params import FileName
 from companion.errors import CompanionError
 
 
 @main.command()
-@click.argument("video", required=False, type=click.Path(dir_okay=False))
+@click.argument("video", required=False, type=FileName(dir_okay=False))
 @click.option("--at", "at", type=TIME, help="Start at this film time (HH:MM:SS, MM:SS or seconds).")
 @click.pass_context
 def play(ctx: click.Context, video: str | None, at: float | None) -> None:

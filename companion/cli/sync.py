@@ -13,13 +13,14 @@ import click
 
 from companion.alignment import copies
 from companion.cli.group import emit, json_option, main, open_store
+from companion.cli.params import FileName
 from companion.jobs import no_progress
 from companion.store import StoredCopy
 from companion.timing.releases import IDENTITY, ReleaseMap
 
 video_option = click.option(
     "--video",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FileName(dir_okay=False, path_type=Path),
     help="Times on this copy's clock (a copy new to Companion is synced first).",
 )
 
@@ -42,7 +43,7 @@ def copy_release(ctx: click.Context, video: Path | None, film_id: str) -> Releas
 
 
 @main.command("sync")
-@click.argument("video", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("video", type=FileName(dir_okay=False, path_type=Path))
 @click.option(
     "--offset",
     "offset_s",
