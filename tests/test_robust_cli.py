@@ -75,7 +75,7 @@ def assert_refused(db: Path, *args: str, message: str) -> str:
         (("scale", "--fps", ""), "use FROM:TO"),
         (("export", "\ud800.json"), "not a usable file name"),
         (("align", "a\ud800b.srt"), "not a usable file name"),
-        (("import", "x\udcff.csv"), "not a usable file name"),
+        (("import", "x\udcff.csv"), "no such file"),  # a real name: the byte 0xff
     ],
 )
 def test_bad_numbers_are_one_line_and_exit_2(db_path: Path, args, message):
