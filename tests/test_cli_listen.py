@@ -108,9 +108,9 @@ def test_listen_places_sentences_where_he_says_them(db_path: Path, rip: Rip) -> 
     report = json.loads(done.stdout)
     assert report["track"] == {"n": 2, "title": "Commentary"}
     assert report["sentences"] >= len(rip.starts) - 2
-    # How many it hears is the recogniser's benchmark (benchmarks/listen_bench.py); here: that
-    # what it heard is stored right, is where he says it, and is what locate and undo see.
-    assert 1 <= report["heard"] <= report["sentences"]
+    # Most of it is heard (the share over a whole film is the listen benchmark's); what it
+    # heard is stored right, is where he says it, and is what locate and undo see.
+    assert 0.75 * report["sentences"] <= report["heard"] <= report["sentences"]
     assert report["share"] == round(report["heard"] / report["sentences"], 3)
     assert report["seconds"] > 0 and report["changed"] is True
 

@@ -60,10 +60,14 @@ def test_the_menu_entry_and_the_suggestion_follow_the_video(qtbot, window, test_
     assert action.isVisible() and action.text() == ACTION_TEXT
     audio = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Audio")
     assert action in audio.actions()
-    qtbot.waitUntil(
-        lambda: "commentary audio track (2: Commentary)" in window.notice.label.text(),
-        timeout=2000,
-    )
+
+    def suggested() -> bool:
+        return "commentary audio track (2: Commentary)" in window.notice.label.text()
+
+    try:
+        qtbot.waitUntil(suggested, timeout=5000)
+    except Exception:
+        raise AssertionError(f"notice: {window.notice.label.text()!r}") from None
     assert window.notice.isVisible()
     assert window.listening.target().ordinal == 2
     window.close_video()

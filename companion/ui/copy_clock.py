@@ -132,7 +132,7 @@ class CopyClock(QObject):
         if message == "cancelled":
             self._say(f"Sync cancelled; the panel stays on {clock}.")
             return
-        self.window.show_notice(
+        self.window.playback.add_notice(
             f"Couldn't place this copy on the film's clock ({message.rstrip('.')}). The panel "
             f"stays on {clock}; if your copy runs differently, use Tools ▸ Set offset by hand…"
         )

@@ -180,12 +180,7 @@ class Listening(QObject):
                 f"Audio ▸ {ACTION_TEXT} puts every sentence where he says it."
             )
             # After open_video has finished with the notice bar, beside what it says (a warning).
-            QTimer.singleShot(0, lambda: self._suggest(text))
-
-    def _suggest(self, text: str) -> None:
-        notice = self.window.notice
-        already = notice.label.text() if notice.isVisible() else ""
-        self.window.show_notice(f"{already} {text}".strip())
+            QTimer.singleShot(0, lambda: self.window.playback.add_notice(text))
 
     def _forget_if_closed(self) -> None:
         if self.window.video_path is None:

@@ -249,6 +249,12 @@ class PlaybackController(QObject):
         self.parts.notice.show_message(text)
         self.say(text, 15000)
 
+    def add_notice(self, text: str) -> None:
+        """``text`` beside what the notice bar says now, so one message doesn't hide another."""
+        notice = self.parts.notice
+        already = notice.label.text() if notice.isVisible() else ""
+        self.show_notice(already if text in already else f"{already} {text}".strip())
+
     # --- player signals -------------------------------------------------------------------
 
     def _on_state(self, state: PlayerState) -> None:
