@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -55,9 +56,7 @@ def test_open_play_and_time_advances(player, qtbot, test_clip):
         start(player, qtbot, test_clip)
     assert player.duration() == pytest.approx(10.0, abs=0.2)
     first = player.position()
-    qtbot.wait(600)
-    later = player.position()
-    assert later > first + 0.3
+    qtbot.waitUntil(lambda: player.position() > first + 0.3, timeout=5000)
     assert player.errors == []
 
 
@@ -124,9 +123,10 @@ def test_subtitle_track_listed_and_sidecar_file_added(player, qtbot, test_clip, 
 def test_rate_volume_mute_and_marquee(player, qtbot, test_clip):
     start(player, qtbot, test_clip)
     player.set_rate(2.0)
-    before = player.position()
-    qtbot.wait(1000)
-    assert player.position() - before > 1.4  # ~2 s of film in 1 s of wall time
+    before, began = player.position(), time.monotonic()
+    qtbot.wait(2000)
+    # ~2 s of film a second; a loaded machine lags, but 1x speed could never pass 1.2x
+    assert player.position() - before > 1.2 * (time.monotonic() - began)
     player.set_volume(40)
     player.set_muted(True)
     assert (player.volume(), player.muted()) == (40, True)
