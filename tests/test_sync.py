@@ -19,6 +19,9 @@ from companion.jobs import Cancelled, CancelToken
 from companion.media.probe import probe
 from tests.synth_copy import Truth, audio_lag_s, ffmpeg, film_lines, make_copy, speak
 
+# Every test here synthesizes speech (espeak-ng) or reads copies built from it.
+pytestmark = pytest.mark.slow
+
 COPY_S = 540.0  # nine minutes of the film's opening
 MIN_S = 300.0  # the tests' copies are shorter than a film: the minimum length is lowered
 PAL_SPEED = PAL / NTSC_FILM
