@@ -31,7 +31,7 @@ def index(built_db: Path) -> MatchWords:
 def test_subtitles_give_their_sound_cues_and_speakers():
     found = parse_subtitles(
         "1\n00:00:39,800 --> 00:00:42,760\n(DISTANT EXPLOSION)\n\n"
-        "2\n00:00:42,800 --> 00:00:44,920\nSTRUCKER ON PA: Report to your stations.\n\n"
+        "2\n00:00:42,800 --> 00:00:44,920\nSTRUCKER ON PA: Everyone to the gates.\n\n"
         "3\n00:00:45,000 --> 00:00:46,000\n[in Russian] Run! (GRUNTS)\n"
     )
     assert [(s.start_s, s.text) for s in found.sounds] == [
@@ -39,7 +39,7 @@ def test_subtitles_give_their_sound_cues_and_speakers():
         (45.0, "GRUNTS"),
     ]
     assert [(c.text, c.speaker) for c in found.cues] == [
-        ("Report to your stations.", "STRUCKER"),
+        ("Everyone to the gates.", "STRUCKER"),
         ("Run!", None),
     ]
     assert speaker_of("- DR. CHO: It's beautiful.") == "DR. CHO"

@@ -91,7 +91,7 @@ def test_shipped_pattern_has_spoken_cue_times_and_no_text(reference: SpeechPatte
     starts = reference.starts
     assert len(starts) > 1500 and reference.runtime_s == 8460
     assert 39.8 not in starts  # "(DISTANT EXPLOSION)": nobody speaks
-    assert starts[0] == 42.8  # "STRUCKER ON PA: Report to your stations immediately."
+    assert starts[0] == 42.8  # the first spoken line (Strucker on the PA)
     lengths = reference.ends - starts
     # ends estimated from the words (the SRT's own run to the next cue, up to 6 s)
     assert lengths.min() > 0.3 and lengths.max() <= 6.0 and np.median(lengths) < 2.5
