@@ -17,6 +17,7 @@ Run: nice -n 10 .venv/bin/python benchmarks/listen_bench.py [--rebuild] [--proce
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -174,18 +175,41 @@ def build(transcript: Transcript, sentences: list[tuple[int, int]], rebuild: boo
     scale = _pause_scale(transcript, sentences, wavs, lengths)
     layout = speech.lay_out(transcript, sentences, wavs, lengths, seed=7, pause_scale=scale)
     mixes = [CACHE / f"mix{level:+.0f}dB.wav" for level in LEVELS]
-    if rebuild or not all(p.is_file() for p in [*mixes, CACHE / "film.wav"]):
+    stamp = CACHE / "mixes.key"
+    key = _layout_key(layout)
+    fresh = stamp.is_file() and stamp.read_text() == key
+    if rebuild or not fresh or not all(p.is_file() for p in mixes):
         began = time.monotonic()
+        film = _film(layout.duration, rebuild)
         clips = {wav: speech.trimmed(speech.read_wav(wav)) for wav in wavs}
         director = speech.director_track(layout, clips)
         del clips
-        cues = [(e.start / 1000, e.end / 1000, e.plaintext) for e in pysubs2.load(str(SUBTITLES))]
-        film = speech.film_track(cues, 0.0, layout.duration, seed=8, processes=2)
-        speech.write_wav(CACHE / "film.wav", film)
         for level, path in zip(LEVELS, mixes, strict=True):
             speech.write_wav(path, speech.mix(director, film, level))
+        stamp.write_text(key)
         print(f"mixes built in {time.monotonic() - began:.0f} s")
     return layout
+
+
+def _layout_key(layout: speech.Layout) -> str:
+    """What the mixes were made from: each sentence's audio and where it is placed, so a
+    transcript that is cut into sentences differently remakes them."""
+    placed = "\n".join(f"{t:.3f} {wav.name}" for t, wav in layout.placed)
+    return hashlib.sha1(f"{placed}\n{layout.duration:.3f}".encode()).hexdigest()
+
+
+def _film(duration: float, rebuild: bool) -> np.ndarray:
+    """The film's sound (the subtitles' lines and music), kept: it depends on neither the
+    transcript nor the voice."""
+    path = CACHE / "film.wav"
+    if path.is_file() and not rebuild:
+        film = speech.read_wav(path)
+        if abs(len(film) / speech.RATE - duration) < 0.01:
+            return film
+    cues = [(e.start / 1000, e.end / 1000, e.plaintext) for e in pysubs2.load(str(SUBTITLES))]
+    film = speech.film_track(cues, 0.0, duration, seed=8, processes=2)
+    speech.write_wav(path, film)
+    return film
 
 
 def _lengths(wavs: list[Path]) -> list[float]:

@@ -10,6 +10,7 @@ true times, the known points a subtitle-anchored prior is drawn through.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import subprocess
 import wave
@@ -45,15 +46,22 @@ def sentence_text(transcript: Transcript, span: tuple[int, int]) -> str:
 
 def synthesize(texts: Sequence[str], folder: Path, processes: int = 2) -> list[Path]:
     """One WAV per text in ``folder`` (kept: a second call only makes what is missing), made by
-    ``processes`` festival processes (threads wait on them)."""
+    ``processes`` festival processes (threads wait on them). Each is named by its text, so a
+    change in how the transcript is cut into sentences can't pair a text with another's audio."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"s{n:05d}.wav" for n in range(len(texts))]
-    todo = [(t, p) for t, p in zip(texts, paths, strict=True) if not p.is_file()]
+    paths = [folder / wav_name(text) for text in texts]
+    todo = list({p: (t, p) for t, p in zip(texts, paths, strict=True) if not p.is_file()}.values())
     if todo:
         batches = [todo[i::processes] for i in range(processes)]
         with ThreadPoolExecutor(processes) as pool:
             list(pool.map(_festival_batch, [b for b in batches if b]))
     return paths
+
+
+def wav_name(text: str) -> str:
+    """The cache file of a text's speech: a hash of the text and of the voice speaking it."""
+    key = f"{VOICE} {SPEAKING_STRETCH} {text}".encode()
+    return f"s-{hashlib.sha1(key).hexdigest()[:16]}.wav"
 
 
 def _festival_batch(batch: Sequence[tuple[str, Path]]) -> None:
