@@ -3,6 +3,7 @@ re-runs and undo, clock changes and timing-file round trips."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import random
@@ -15,7 +16,7 @@ from companion.alignment.listen import commentary_sentences
 from companion.content.films import track_transcript
 from companion.formats import exports
 from companion.formats.timingfile import TimingFileError
-from companion.model import HeardSpan
+from companion.model import Anchor, HeardSpan
 from companion.store import Store
 from companion.timing import edits
 from companion.timing.retime import locate_word, track_map
@@ -35,11 +36,15 @@ def state(store: Store, track_id: str) -> tuple:
 def widest_gap(store: Store, track_id: str) -> tuple[float, float, float, float]:
     """The two consecutive anchors (word, time) with the most commentary sentences between."""
     anchors = sorted(store.anchors(track_id), key=lambda a: a.word_index)
-    sentences = commentary_sentences(track_transcript(store, track_id))
-    best = max(
-        itertools.pairwise(anchors),
-        key=lambda p: sum(p[0].word_index <= s < e <= p[1].word_index for s, e in sentences),
-    )
+    sentences = sorted(commentary_sentences(track_transcript(store, track_id)))
+    starts = [s for s, _ in sentences]
+
+    def held(pair: tuple[Anchor, Anchor]) -> int:
+        first, last = pair[0].word_index, pair[1].word_index
+        inside = sentences[bisect.bisect_left(starts, first) : bisect.bisect_left(starts, last)]
+        return sum(s < e <= last for s, e in inside)
+
+    best = max(itertools.pairwise(anchors), key=held)
     return best[0].word_index, best[0].film_s, best[1].word_index, best[1].film_s
 
 

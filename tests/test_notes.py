@@ -73,9 +73,10 @@ def by_id(store) -> dict:
     return {n.id.split("/", 1)[1]: n for n in store.notes(FILM)}
 
 
-def says(transcript, index: int, phrase: str) -> bool:
-    """Whether the transcript's spoken words from word ``index`` on begin with ``phrase``."""
-    spoken = "".join(w for w, i in normalised_words(transcript.words) if index <= i < index + 60)
+def says(words: list[tuple[str, int]], index: int, phrase: str) -> bool:
+    """Whether the spoken words (``normalised_words`` of a transcript) from word ``index`` on
+    begin with ``phrase``."""
+    spoken = "".join(w for w, i in words if index <= i < index + 60)
     return spoken.startswith(normalise(phrase))
 
 
@@ -84,13 +85,14 @@ def says(transcript, index: int, phrase: str) -> bool:
 
 def test_lines_are_found_where_the_transcript_quotes_the_film(packed):
     transcript = track_transcript(packed, TRACK)
+    words = normalised_words(transcript.words)
     for note in packed.notes(FILM):
         spec = note.placement
         if "line" not in spec and "commentary" not in spec:
             continue
         assert spec["resolved_by"] == "transcript", note.id
         index = spec["word_index"]
-        assert says(transcript, index, spec.get("line") or spec["commentary"]), note.id
+        assert says(words, index, spec.get("line") or spec["commentary"]), note.id
         segment = packed.segment(TRACK, spec["segment"])
         assert segment.word_start <= index < segment.word_end, note.id
         if "commentary" in spec:

@@ -130,6 +130,7 @@ class TimerCount(QObject):
         return False
 
 
+@pytest.mark.vlc
 @pytest.mark.skipif(not vlc_available()[0], reason="needs libVLC")
 def test_paused_with_a_video_the_app_wakes_at_most_twice_a_second(
     qtbot, store, tmp_path, test_clip

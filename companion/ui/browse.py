@@ -116,7 +116,9 @@ class RowModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.text
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._icons.setdefault(row.colour, dot_icon(row.colour))
+            if row.colour not in self._icons:  # painted once per colour, not per repaint
+                self._icons[row.colour] = dot_icon(row.colour)
+            return self._icons[row.colour]
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.tip
         if role == TARGET:
