@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
-from functools import lru_cache
 
 from companion.content.transcript import Transcript, parse
 from companion.store import Store
@@ -70,10 +69,6 @@ def source_sha256(source: str) -> str:
 def track_transcript(store: Store, track_id: str) -> Transcript:
     """The parsed transcript of a stored track (words with kinds, drafts), as ingestion saw it."""
     track = store.track(track_id)
-    return _parse_cached(track["source_text"], track["ocr_table"], track["dialogue_table"])
-
-
-@lru_cache(maxsize=4)
-def _parse_cached(source: str, ocr_json: str, dialogue_json: str) -> Transcript:
-    dialogue = [(int(a), int(b), speaker) for a, b, speaker in json.loads(dialogue_json)]
-    return parse(source, [(tuple(w), r) for w, r in json.loads(ocr_json)], dialogue=dialogue)
+    dialogue = [(int(a), int(b), speaker) for a, b, speaker in json.loads(track["dialogue_table"])]
+    ocr = [(tuple(w), r) for w, r in json.loads(track["ocr_table"])]
+    return parse(track["source_text"], ocr, dialogue=dialogue)

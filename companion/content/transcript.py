@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -167,7 +168,19 @@ def parse(
 
     ``words_per_segment`` is (shortest, ideal, longest): about 20, 40 and 60 seconds of speech.
     ``dialogue`` rows (see :func:`read_dialogue_table`) mark film lines the labels don't.
+    The few latest results are kept: a pack's import, the notes it places and the command that
+    reads the track next all ask for the same transcript, and the result is immutable.
     """
+    return _parse(source, tuple(ocr_table), words_per_segment, tuple(dialogue))
+
+
+@lru_cache(maxsize=4)
+def _parse(
+    source: str,
+    ocr_table: tuple[tuple[tuple[str, ...], str], ...],
+    words_per_segment: tuple[int, int, int],
+    dialogue: tuple[DialogueRow, ...],
+) -> Transcript:
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(source)]
     if not tokens:
         raise TranscriptError("transcript has no words")
@@ -184,7 +197,7 @@ def parse(
     )  # fmt: skip
     cuts = _cut_points(words, *words_per_segment)
     drafts = tuple(_draft(n, words[a:b]) for n, (a, b) in enumerate(pairwise(cuts), 1))
-    return Transcript(source, words, drafts, tuple(ocr_table), tuple(dialogue))
+    return Transcript(source, words, drafts, ocr_table, dialogue)
 
 
 def _apply_ocr(raw: list[str], table: Sequence[tuple[tuple[str, ...], str]]) -> list[str]:
