@@ -136,6 +136,15 @@ def test_clip(tmp_path_factory):
     return make_clip(tmp_path_factory.mktemp("clip") / "clip.mkv")
 
 
+@pytest.fixture(scope="session")
+def short_clips(tmp_path_factory) -> tuple[Path, Path]:
+    """Two short copies of different content (4 s and 5 s, so different fingerprints)."""
+    from clip import make_clip
+
+    folder = tmp_path_factory.mktemp("copies")
+    return make_clip(folder / "a.mkv", seconds=4.0), make_clip(folder / "b.mkv", seconds=5.0)
+
+
 # ==== Bad input and bad conditions (issue 13) =================================================
 
 

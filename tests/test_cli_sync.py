@@ -11,7 +11,6 @@ from pathlib import Path
 import pysubs2
 import pytest
 from click.testing import CliRunner
-from clip import make_clip
 from conftest import run_companion
 from copy_clip import subtitled_copy
 
@@ -38,13 +37,6 @@ def cli(*args: str, db: Path) -> Ran:
 WAKANDA = "What comes out of Wakanda"
 
 
-@pytest.fixture(scope="module")
-def clips(tmp_path_factory) -> tuple[Path, Path]:
-    """Two different copies (different content, so different fingerprints)."""
-    folder = tmp_path_factory.mktemp("copies")
-    return make_clip(folder / "a.mkv", seconds=4.0), make_clip(folder / "b.mkv", seconds=5.0)
-
-
 def companion_json(db: Path, *args: str):
     done = cli(*args, "--json", db=db)
     assert done.returncode == 0, done.stderr
@@ -55,8 +47,8 @@ def by_hand(db: Path, video: Path, offset: float, speed: float = 1.0) -> dict:
     return companion_json(db, "sync", str(video), "--offset", str(offset), "--speed", str(speed))
 
 
-def test_a_map_set_by_hand_is_reported_and_remembered(db_path: Path, clips):
-    a, _ = clips
+def test_a_map_set_by_hand_is_reported_and_remembered(db_path: Path, short_clips):
+    a, _ = short_clips
     data = by_hand(db_path, a, 23.7)
     assert data["method"] == "manual" and data["manual"] is True
     assert (data["offset_s"], data["speed"], data["pieces"]) == (23.7, 1.0, [])
@@ -66,8 +58,8 @@ def test_a_map_set_by_hand_is_reported_and_remembered(db_path: Path, clips):
     assert text.returncode == 0 and "4.0 s earlier" in text.stdout
 
 
-def test_locate_and_at_on_a_copys_clock(db_path: Path, clips):
-    a, _ = clips
+def test_locate_and_at_on_a_copys_clock(db_path: Path, short_clips):
+    a, _ = short_clips
     by_hand(db_path, a, 23.7)
     reference = companion_json(db_path, "locate", WAKANDA)[0]
     on_copy = companion_json(db_path, "locate", "--video", str(a), WAKANDA)[0]
@@ -88,8 +80,8 @@ def _clock(seconds: float) -> str:
     return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
-def test_a_pin_made_on_copy_a_shows_at_the_same_scene_on_copy_b(db_path: Path, clips):
-    a, b = clips
+def test_a_pin_made_on_copy_a_shows_at_the_same_scene_on_copy_b(db_path: Path, short_clips):
+    a, b = short_clips
     by_hand(db_path, a, 23.7)
     by_hand(db_path, b, 5.0, PAL)
     pinned_on_a = 42 * 60.0 + 1.5
@@ -106,8 +98,8 @@ def test_a_pin_made_on_copy_a_shows_at_the_same_scene_on_copy_b(db_path: Path, c
     assert nudged["start_s"] == pytest.approx(on_b["start_s"] + 0.1, abs=0.002)
 
 
-def test_notes_on_a_copys_clock(db_path: Path, clips):
-    a, _ = clips
+def test_notes_on_a_copys_clock(db_path: Path, short_clips):
+    a, _ = short_clips
     by_hand(db_path, a, 23.7)
     reference = {n["id"]: n for n in companion_json(db_path, "notes")}
     on_copy = companion_json(db_path, "notes", "--video", str(a))
@@ -123,9 +115,9 @@ def test_notes_on_a_copys_clock(db_path: Path, clips):
 
 
 def test_subtitles_follow_the_copy_and_timing_files_stay_on_the_reference(
-    db_path: Path, clips, tmp_path: Path
+    db_path: Path, short_clips, tmp_path: Path
 ):
-    a, _ = clips
+    a, _ = short_clips
     by_hand(db_path, a, 23.7)
     files = {}
     for name, video in (("ref", None), ("copy", a)):
@@ -148,8 +140,8 @@ def test_subtitles_follow_the_copy_and_timing_files_stay_on_the_reference(
     assert done.returncode == 0 and "already match" in done.stdout
 
 
-def test_a_file_that_is_not_a_video_gets_no_map(db_path: Path, clips, tmp_path: Path):
-    a, _ = clips
+def test_a_file_that_is_not_a_video_gets_no_map(db_path: Path, short_clips, tmp_path: Path):
+    a, _ = short_clips
     by_hand(db_path, a, 23.7)
     sound = tmp_path / "sound.m4a"
     subprocess.run(
@@ -216,9 +208,9 @@ def test_a_copy_new_to_the_store_is_synced_first(db_path: Path, pal_copy: Path):
 
 
 def test_a_refused_sync_stores_nothing_and_keeps_the_earlier_map(
-    db_path: Path, clips, tmp_path: Path
+    db_path: Path, short_clips, tmp_path: Path
 ):
-    short, _ = clips
+    short, _ = short_clips
     rng = random.Random(3)
     other_film = subtitled_copy(tmp_path / "other.mkv", lambda ms: rng.randrange(8_400_000))
     for video in (short, other_film):

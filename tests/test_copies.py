@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from clip import make_clip
 from copy_clip import subtitled_copy
 
 from companion.alignment import copies
@@ -29,9 +28,10 @@ PAL = 24000 / 1001 / 25
 FILM = "age_of_ultron"
 
 
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory) -> Path:
-    return make_clip(tmp_path_factory.mktemp("copies") / "copy.mkv", seconds=4.0)
+@pytest.fixture
+def clip(short_clips) -> Path:
+    """A copy of the film (a short clip: only its content counts here)."""
+    return short_clips[0]
 
 
 def test_a_map_set_by_hand_is_kept_and_found_again_by_content(store: Store, clip, tmp_path):
@@ -54,8 +54,8 @@ def test_setting_a_map_again_replaces_it(store: Store, clip):
     assert copies.known_copy(store, FILM, clip).release == ReleaseMap(-2.5, 1.001)
 
 
-def test_another_file_is_another_copy(store: Store, clip, tmp_path):
-    other = make_clip(tmp_path / "other.mkv", seconds=3.0)
+def test_another_file_is_another_copy(store: Store, short_clips):
+    clip, other = short_clips
     copies.set_by_hand(store, FILM, clip, ReleaseMap(5.0))
     assert copies.known_copy(store, FILM, other) is None
 

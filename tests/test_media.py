@@ -10,31 +10,25 @@ import pytest
 from companion.media.identity import fingerprint
 from companion.media.pcm import RATE, read_pcm
 from companion.media.probe import MediaError, probe
-from tests.clip import make_clip
 
 
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory) -> Path:
-    return make_clip(tmp_path_factory.mktemp("media") / "clip.mkv")
-
-
-def test_probe_lists_streams_with_titles(clip: Path) -> None:
-    info = probe(clip)
+def test_probe_lists_streams_with_titles(test_clip: Path) -> None:
+    info = probe(test_clip)
     assert info.duration_s == pytest.approx(10.0, abs=0.2)
     assert [(s.ordinal, s.title) for s in info.audio] == [(1, "Main"), (2, "Commentary")]
     assert [s.codec for s in info.subtitles] == ["subrip"]
     assert info.has_video
 
 
-def test_read_pcm_window_is_the_asked_part_of_the_asked_track(clip: Path) -> None:
-    samples = read_pcm(clip, audio_ordinal=2, start_s=2.0, duration_s=1.0)
+def test_read_pcm_window_is_the_asked_part_of_the_asked_track(test_clip: Path) -> None:
+    samples = read_pcm(test_clip, audio_ordinal=2, start_s=2.0, duration_s=1.0)
     assert abs(len(samples) - RATE) < RATE * 0.02
     spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
     peak_hz = np.argmax(spectrum) * RATE / len(samples)
     assert peak_hz == pytest.approx(880, abs=5)  # the "Commentary" tone, not the main one
 
 
-def test_missing_and_unreadable_files_are_media_errors(tmp_path: Path, clip: Path) -> None:
+def test_missing_and_unreadable_files_are_media_errors(tmp_path: Path, test_clip: Path) -> None:
     with pytest.raises(MediaError, match="no such file"):
         probe(tmp_path / "absent.mkv")
     junk = tmp_path / "junk.mkv"
@@ -42,15 +36,15 @@ def test_missing_and_unreadable_files_are_media_errors(tmp_path: Path, clip: Pat
     with pytest.raises(MediaError, match="can't open"):
         probe(junk)
     with pytest.raises(MediaError, match="audio track 3"):
-        read_pcm(clip, audio_ordinal=3)
+        read_pcm(test_clip, audio_ordinal=3)
 
 
-def test_fingerprint_follows_content_not_path(tmp_path: Path, clip: Path) -> None:
+def test_fingerprint_follows_content_not_path(tmp_path: Path, test_clip: Path) -> None:
     moved = tmp_path / "renamed.mkv"
-    moved.write_bytes(clip.read_bytes())
-    assert fingerprint(moved) == fingerprint(clip)
-    changed = bytearray(clip.read_bytes())
+    moved.write_bytes(test_clip.read_bytes())
+    assert fingerprint(moved) == fingerprint(test_clip)
+    changed = bytearray(test_clip.read_bytes())
     changed[len(changed) // 2] ^= 0xFF
     other = tmp_path / "other.mkv"
     other.write_bytes(bytes(changed))
-    assert fingerprint(other) != fingerprint(clip)
+    assert fingerprint(other) != fingerprint(test_clip)
