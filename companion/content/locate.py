@@ -19,7 +19,6 @@ from companion.content.transcript import (
     Transcript,
     display_tokens,
     normalise,
-    normalised_words,
     phrase_words,
 )
 
@@ -55,7 +54,7 @@ class Locator:
 
     def __init__(self, transcript: Transcript) -> None:
         self.transcript = transcript
-        self.spoken_words = normalised_words(transcript.words)
+        self.spoken_words = transcript.spoken_words
         shown = [
             (token, word.index)
             for d in transcript.drafts

@@ -26,7 +26,6 @@ from companion.content.transcript import (
     Transcript,
     TranscriptError,
     normalise,
-    normalised_words,
     parse,
     read_dialogue_table,
     read_ocr_table,
@@ -228,7 +227,7 @@ def phrase_index(
 
 class _TranscriptWords(PhraseIndex):
     def __init__(self, transcript: Transcript) -> None:
-        super().__init__(normalised_words(transcript.words))
+        super().__init__(transcript.spoken_words)
         self.transcript = transcript
         self.segment_starts = [d.word_start for d in transcript.drafts]
 

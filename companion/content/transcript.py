@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -98,6 +98,12 @@ class Transcript:
     drafts: tuple[Draft, ...]
     ocr_table: tuple[tuple[tuple[str, ...], str], ...] = ()
     dialogue: tuple[DialogueRow, ...] = ()
+
+    @cached_property
+    def spoken_words(self) -> tuple[tuple[str, int], ...]:
+        """:func:`normalised_words` of the words, made once: placing notes (after every timing
+        edit) and locating phrases search the same transcript again and again."""
+        return tuple(normalised_words(self.words))
 
 
 def read_source(path: Path) -> str:
