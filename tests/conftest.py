@@ -138,7 +138,8 @@ def test_clip(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def short_clips(tmp_path_factory) -> tuple[Path, Path]:
-    """Two short copies of different content (4 s and 5 s, so different fingerprints)."""
+    """Two short clips like ``test_clip`` (audio "Main" and "Commentary", one SRT track), 4 s and
+    5 s long: different content, so different fingerprints."""
     from clip import make_clip
 
     folder = tmp_path_factory.mktemp("copies")

@@ -66,8 +66,8 @@ def refused(db_path: Path, *args: str) -> str:
     return lines[0]
 
 
-def test_a_track_that_does_not_exist(db_path: Path, test_clip: Path) -> None:
-    message = refused(db_path, str(test_clip), "--track", "3")
+def test_a_track_that_does_not_exist(db_path: Path, short_clips: tuple[Path, Path]) -> None:
+    message = refused(db_path, str(short_clips[0]), "--track", "3")
     assert "no audio track 3 (it has 2: 1: Main, 2: Commentary)" in message
 
 
