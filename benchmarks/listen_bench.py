@@ -19,12 +19,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
+import multiprocessing
 import statistics
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pysubs2
@@ -66,19 +67,37 @@ def main() -> None:
     for level in (float(x) for x in opts.levels.split(",")):
         path = CACHE / f"mix{level:+.0f}dB.wav"
         began = time.monotonic()
-        with TreeMemory() as memory:
-            heard = listen(path, 1, transcript, prior.time_at, processes=opts.processes)
+        heard, peak_mb = listen_apart(path, prior, opts.processes)
         wall = time.monotonic() - began
-        errors = _errors(heard, truth)
-        cost = (wall, layout.duration, memory.peak_mb)
-        print(_row(f"{level:+.0f} dB", errors, heard.share, cost))
+        assert isinstance(heard, Heard)
+        cost = (wall, layout.duration, peak_mb)
+        print(_row(f"{level:+.0f} dB", _errors(heard, truth), heard.share, cost))
     began = time.monotonic()
-    try:
-        listen(CACHE / "film.wav", 1, transcript, prior.time_at, processes=opts.processes)
-        verdict = "NOT refused"
-    except ListenError as exc:
-        verdict = f"refused: {exc}"
+    refused, _ = listen_apart(CACHE / "film.wav", prior, opts.processes)
+    verdict = f"refused: {refused}" if isinstance(refused, str) else "NOT refused"
     print(f"\nfilm's own sound: {verdict} ({time.monotonic() - began:.0f} s)")
+
+
+def listen_apart(path: Path, prior: TimeMap, processes: int) -> tuple[Heard | str, float]:
+    """Listen in a fresh process, as ``companion listen`` would, and measure the peak memory
+    of that process and its workers (not this one, which built the track): the heard
+    sentences, or the refusal's message, and the peak in MB."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    child = context.Process(target=_listen_child, args=(path, prior, processes, results))
+    child.start()
+    with TreeMemory(child.pid or 0) as memory:
+        outcome = results.get()
+        child.join()
+    return outcome, memory.peak_mb
+
+
+def _listen_child(path: Path, prior: TimeMap, processes: int, results: Any) -> None:
+    transcript = parse(read_source(PACK / "commentary.txt"), read_ocr_table(PACK / "ocr.tsv"))
+    try:
+        results.put(listen(path, 1, transcript, prior.time_at, processes=processes))
+    except ListenError as exc:
+        results.put(str(exc))
 
 
 def _errors(heard: Heard, truth: dict[tuple[int, int], float]) -> list[float]:
@@ -101,10 +120,11 @@ def _row(
 
 
 class TreeMemory:
-    """Peak resident memory of this process and its descendants together (the workers),
-    sampled every 0.2 s while the block runs: what listening costs, not building the track."""
+    """Peak resident memory of process ``root`` and its descendants together (the workers),
+    sampled every 0.2 s while the block runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: int) -> None:
+        self.root = root
         self.peak_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -119,7 +139,7 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak_mb = max(self.peak_mb, _tree_rss_kb(os.getpid()) / 1024)
+            self.peak_mb = max(self.peak_mb, _tree_rss_kb(self.root) / 1024)
 
 
 def _tree_rss_kb(root: int) -> int:

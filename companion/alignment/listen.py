@@ -23,7 +23,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, TimeoutError
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -46,8 +46,10 @@ MARGIN_S = 20.0  # how far from its expected place a stretch is looked for
 LOCKED_MARGIN_S = 10.0  # past its end, once the window before was heard (the offset is known)
 NEIGHBOURS = 3  # heard units on each side that a unit's offset is compared with
 OFFSET_TOLERANCE_S = 5.0
-MAX_GAP_S = 60.0  # unheard units between heard ones are tried again in gaps up to this long
+OFFSET_DRIFT = 0.5  # ... plus this many seconds per second of expected time between them
+MAX_GAP_S = 60.0  # unheard units between heard ones are retried in one window up to this long
 GAP_GARBAGE_P = 1e-9  # ... where their words may take more of the film's sound
+RETRY_ROUNDS = 3  # rounds of retrying the units still unheard (each knows more heard ones)
 RUNS_PER_PROCESS = 4  # runs of windows per process (each run starts from the prior alone)
 CHUNK_S = 25.0  # expected speech per window (~4 sentences)
 MIN_UNIT_WORDS = 4  # shorter sentences ("Um...") are aligned together with the next one
@@ -302,21 +304,31 @@ def _align_all(
     cancel: CancelToken | None,
 ) -> list[HeardSentence]:
     """Every unit, in runs of windows that each carry the offset forward (runs in parallel);
-    then, over the whole track, outliers are dropped and the gaps between heard units retried."""
+    then, over the whole track, outliers are dropped and the units still unheard are looked for
+    again between the heard ones around them, a few times over while that hears more."""
     runs = _runs(_chunks(units), max(1, processes) * RUNS_PER_PROCESS)
     with _Workers(lexicon, processes, cancel) as workers:
         found: list[list[HeardSentence]] = []
-        for n, result in enumerate(
-            workers.map(_align_run, [(audio, ordinal, duration, run) for run in runs]), 1
-        ):
+        jobs = [(audio, ordinal, (0.0, duration), run) for run in runs]
+        for n, result in enumerate(workers.map(_align_run, jobs), 1):
             found += result
-            progress(0.95 * n / len(runs), f"listened to {n} of {len(runs)} parts")
+            progress(0.9 * n / len(runs), f"listened to {n} of {len(runs)} parts")
+        tried: set[tuple[int, int, float, float]] = set()
+        for round_ in range(1, RETRY_ROUNDS + 1):
+            _drop_outliers(units, found)
+            gaps = [gap for gap in _gaps(units, found, duration) if gap not in tried]
+            if not gaps:
+                break
+            tried.update(gaps)
+            progress(0.9 + 0.1 * round_ / RETRY_ROUNDS, f"listening again in {len(gaps)} gaps")
+            retries = [
+                (audio, ordinal, (lo, hi), _reexpected(units, found, i, j)) for i, j, lo, hi in gaps
+            ]
+            for (i, j, _, _), result in zip(
+                gaps, workers.map(_align_between, retries), strict=True
+            ):
+                found[i:j] = result
         _drop_outliers(units, found)
-        gaps = _gaps(units, found)
-        progress(0.95, f"listening again in {len(gaps)} gaps")
-        jobs = [(audio, ordinal, start, end, units[i:j]) for i, j, start, end in gaps]
-        for (i, j, _, _), result in zip(gaps, workers.map(_align_gap, jobs), strict=True):
-            found[i:j] = result
     return [h for hs in found for h in hs]
 
 
@@ -392,17 +404,18 @@ def _runs(chunks: Sequence[list[_Unit]], count: int) -> list[list[list[_Unit]]]:
 
 
 def _align_run(
-    audio: Path, ordinal: int, duration: float, run: Sequence[list[_Unit]]
+    audio: Path, ordinal: int, bounds: tuple[float, float], run: Sequence[list[_Unit]]
 ) -> list[list[HeardSentence]]:
-    """Consecutive windows, each placed by the prior plus the offset the last one heard, and
-    starting where the last heard sentence ended; one that hears nothing re-seeds from the
-    prior alone. For each unit, its sentences heard."""
+    """Consecutive windows within ``bounds``, each placed by the prior plus the offset the last
+    one heard, and starting where the last heard sentence ended; one that hears nothing
+    re-seeds from the prior alone. For each unit, its sentences heard."""
     aligner = _aligner()
     found: list[list[HeardSentence]] = []
-    offset, floor, margin = 0.0, 0.0, MARGIN_S
+    lo, hi = bounds
+    offset, floor, margin = 0.0, lo, MARGIN_S
     for chunk in run:
-        start = max(0.0, floor - 0.5, chunk[0].expected_start + offset - MARGIN_S)
-        end = min(duration, chunk[-1].expected_end + offset + margin)
+        start = max(lo, floor - 0.5, chunk[0].expected_start + offset - MARGIN_S)
+        end = min(hi, max(start, chunk[-1].expected_end + offset + margin))
         results = aligner.align(_window(audio, ordinal, start, end), start, chunk)
         found += results
         heard = [(unit, hs[0]) for unit, hs in zip(chunk, results, strict=True) if hs]
@@ -412,18 +425,22 @@ def _align_run(
             floor = max(h.end_s for hs in results for h in hs)
             margin = LOCKED_MARGIN_S
         else:
-            offset, floor, margin = 0.0, 0.0, MARGIN_S
+            offset, floor, margin = 0.0, lo, MARGIN_S
     return found
 
 
-def _align_gap(
-    audio: Path, ordinal: int, start: float, end: float, units: Sequence[_Unit]
+def _align_between(
+    audio: Path, ordinal: int, bounds: tuple[float, float], units: Sequence[_Unit]
 ) -> list[list[HeardSentence]]:
-    """Unheard units alone in the gap between the heard units around them: nothing else is
-    said there, so their words may take more of the film's sound than the first pass allowed
-    (the confidence still decides)."""
-    samples = _window(audio, ordinal, start, end)
-    return _aligner().align(samples, start, units, garbage=GAP_GARBAGE_P)
+    """Unheard units between the heard ones around them (``bounds``). In a short gap nothing
+    else is said, so they are aligned in one window where their words may take more of the
+    film's sound than the first pass allowed (the confidence still decides); a long one is
+    aligned as a run of its own, on the prior corrected by the heard units on either side."""
+    lo, hi = bounds
+    if hi - lo <= MAX_GAP_S:
+        samples = _window(audio, ordinal, lo, hi)
+        return _aligner().align(samples, lo, units, garbage=GAP_GARBAGE_P)
+    return _align_run(audio, ordinal, bounds, _chunks(units))
 
 
 def _window(audio: Path, ordinal: int, start: float, end: float) -> np.ndarray:
@@ -436,35 +453,58 @@ def _drop_outliers(units: Sequence[_Unit], found: list[list[HeardSentence]]) -> 
     """Forget units heard where their neighbours say they can't be.
 
     The prior is off by a smoothly varying amount (pauses accumulate), so the heard-minus-
-    expected offsets of neighbouring units agree; a long pause the prior doesn't know makes
-    them jump, but both sides of a jump agree among themselves. A unit matched on the wrong
-    speech (a similar phrase seconds away) agrees with neither side, or breaks the order.
+    expected offsets of neighbouring units agree, the more the closer they are expected; a long
+    pause the prior doesn't know makes them jump, but both sides of a jump agree among
+    themselves. A unit matched on the wrong speech (a similar phrase seconds away) agrees with
+    neither side. Of the rest, the largest set of sentences heard in the transcript's order is
+    kept: one unit heard out of order goes, not every unit after it.
     """
     heard = [i for i, hs in enumerate(found) if hs]
     offsets = {i: found[i][0].start_s - units[i].expected_start for i in heard}
     wrong = set()
     for n, i in enumerate(heard):
         sides = [heard[max(0, n - NEIGHBOURS) : n], heard[n + 1 : n + 1 + NEIGHBOURS]]
-        medians = [statistics.median(offsets[j] for j in side) for side in sides if side]
-        if medians and all(abs(offsets[i] - m) > OFFSET_TOLERANCE_S for m in medians):
+        if all(side and _disagrees(units, offsets, i, side) for side in sides):
             wrong.add(i)
-    last_end = -math.inf
+    kept = _in_order([i for i in heard if i not in wrong], found)
     for i in heard:
-        if i in wrong:
-            continue
-        if found[i][0].start_s < last_end - 0.5:
-            wrong.add(i)
-            continue
-        last_end = found[i][-1].end_s
-    for i in wrong:
-        found[i] = []
+        if i not in kept:
+            found[i] = []
+
+
+def _disagrees(
+    units: Sequence[_Unit], offsets: Mapping[int, float], i: int, side: Sequence[int]
+) -> bool:
+    """Whether unit i's offset is further from its neighbours' on one side than their distance
+    (in expected time) lets the offset drift."""
+    nearest = min(abs(units[j].expected_start - units[i].expected_start) for j in side)
+    allowed = OFFSET_TOLERANCE_S + OFFSET_DRIFT * nearest
+    return abs(offsets[i] - statistics.median(offsets[j] for j in side)) > allowed
+
+
+def _in_order(heard: Sequence[int], found: Sequence[list[HeardSentence]]) -> set[int]:
+    """The heard units, as many sentences as can be, that follow one another in time."""
+    best: list[
+        tuple[int, int]
+    ] = []  # per position: (sentences in the best chain ending there, previous)
+    for n, i in enumerate(heard):
+        start = found[i][0].start_s
+        options = [(best[m][0], m) for m in range(n) if found[heard[m]][-1].end_s <= start + 0.5]
+        score, previous = max(options, default=(0, -1))
+        best.append((score + len(found[i]), previous))
+    kept: set[int] = set()
+    n = max(range(len(best)), key=lambda k: best[k][0], default=-1)
+    while n >= 0:
+        kept.add(heard[n])
+        n = best[n][1]
+    return kept
 
 
 def _gaps(
-    units: Sequence[_Unit], found: Sequence[list[HeardSentence]]
+    units: Sequence[_Unit], found: Sequence[list[HeardSentence]], duration: float
 ) -> list[tuple[int, int, float, float]]:
-    """(first, end) unit indexes of each run of unheard units between two heard ones, and the
-    time between those."""
+    """(first, end) unit indexes of each run of unheard units, and the time between the heard
+    units around it (the track's start or end where there is none)."""
     out = []
     i = 0
     while i < len(units):
@@ -474,13 +514,35 @@ def _gaps(
         j = i
         while j < len(units) and not found[j]:
             j += 1
-        if i > 0 and j < len(units):
-            start = found[i - 1][-1].end_s - 0.1
-            end = found[j][0].start_s + 0.1
-            if 1.0 <= end - start <= MAX_GAP_S:
-                out.append((i, j, start, end))
+        lo = found[i - 1][-1].end_s - 0.1 if i > 0 else 0.0
+        hi = found[j][0].start_s + 0.1 if j < len(units) else duration
+        if hi - lo >= 1.0:
+            out.append((i, j, round(lo, 2), round(hi, 2)))
         i = j
     return out
+
+
+def _reexpected(
+    units: Sequence[_Unit], found: Sequence[list[HeardSentence]], i: int, j: int
+) -> list[_Unit]:
+    """Units i..j-1 expected where the prior says, shifted by the offsets heard on either side
+    (interpolated between them in expected time): the pauses the prior missed before the gap
+    are known now."""
+    sides = [
+        (units[k].expected_start, found[k][0].start_s - units[k].expected_start)
+        for k in (i - 1, j)
+        if 0 <= k < len(units) and found[k]
+    ]
+    times = [t for t, _ in sides]
+    offsets = [o for _, o in sides]
+
+    def shifted(t: float) -> float:
+        return t + float(np.interp(t, times, offsets)) if sides else t
+
+    return [
+        replace(u, expected_start=shifted(u.expected_start), expected_end=shifted(u.expected_end))
+        for u in units[i:j]
+    ]
 
 
 def _clamp(value: float, limit: float) -> float:
@@ -509,6 +571,13 @@ class _Aligner:
             self.decoder.add_word(word, phones, n == len(entries) - 1)
         self.known: set[str] = {w for w, _ in entries}
 
+    def _decode(self, search: str, samples: np.ndarray) -> list:
+        self.decoder.activate_search(search)
+        self.decoder.start_utt()
+        self.decoder.process_raw(samples.tobytes(), full_utt=True)
+        self.decoder.end_utt()
+        return list(self.decoder.seg() or ())
+
     def spelled(self, word: str) -> bool:
         if word in self.known:
             return True
@@ -530,11 +599,8 @@ class _Aligner:
         words_of = [[(w, i) for w, i in unit.words if self.spelled(w)] for unit in units]
         transitions, final = _grammar(words_of, garbage)
         self.decoder.add_fsg("window", self.decoder.create_fsg("window", 0, final, transitions))
-        self.decoder.activate_search("window")
-        self.decoder.start_utt()
-        self.decoder.process_raw(samples.tobytes(), full_utt=True)
-        self.decoder.end_utt()
-        segments = [(s.word, s.start_frame, s.end_frame) for s in self.decoder.seg() or ()]
+        found = self._decode("window", samples)
+        segments = [(s.word, s.start_frame, s.end_frame) for s in found]
         return _read_segments(segments, start_s, units, words_of)
 
 
