@@ -92,6 +92,11 @@ main() {
       install_system_packages
       install_python_packages
       run_checks
+      # The tests' files (their SQLite stores, clips) in memory when there is a tmpfs: on a disk
+      # every commit waits for its fsync, a third of the fast tier's time when the disk is busy.
+      if [[ -z ${TMPDIR:-} && -w /dev/shm && $(stat -f -c %T /dev/shm) == tmpfs ]]; then
+        export TMPDIR=/dev/shm
+      fi
       if [[ -z ${DISPLAY:-} ]] && command -v xvfb-run >/dev/null; then
         exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m pytest "$@"
       fi
