@@ -49,18 +49,23 @@ def test_one_unit_heard_out_of_order_goes_not_the_ones_after_it() -> None:
     assert [bool(hs) for hs in found] == [True, False, True, True, True, True]
 
 
-def test_gaps_reach_the_tracks_edges_and_skip_slivers() -> None:
-    units = _units([5.0, 20.0, 40.0, 60.0, 80.0, 100.0])
-    found = _heard(units, [None, 21.0, None, None, 83.0, None])
-    assert _gaps(units, found, duration=120.0) == [
-        (0, 1, 0.0, 21.1),
-        (2, 4, 23.9, 83.1),
-        (5, 6, 85.9, 120.0),
+def test_gaps_take_in_the_heard_unit_on_either_side_and_reach_the_tracks_edges() -> None:
+    """A run of unheard units is retried with its heard neighbours (one of them may have been
+    matched on the run's speech), between the heard units beyond those."""
+    units = _units([5.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0, 140.0])
+    found = _heard(units, [None, 21.0, 41.0, None, 83.0, 101.0, 121.0, None])
+    assert _gaps(units, found, duration=160.0) == [
+        (0, 2, 0.0, 41.1),
+        (2, 5, 23.9, 101.1),
+        (6, 8, 103.9, 160.0),
     ]
-    # Two heard units with no time between them leave nothing to listen to.
-    found = _heard(units, [1.0, 4.2, None, 7.0, 83.0, 100.0])
-    assert (2, 3, 7.1, 7.1) not in _gaps(units, found, duration=120.0)
-    assert all(hi - lo >= 1.0 for _, _, lo, hi in _gaps(units, found, duration=120.0))
+
+
+def test_no_gap_is_left_where_there_is_no_time_to_listen_to() -> None:
+    units = _units([5.0, 20.0, 40.0, 60.0])
+    found = _heard(units, [1.0, 2.0, None, 4.5])
+    found[0][0] = HeardSentence(0, 10, 1.0, 5.0, 1.0, ())
+    assert _gaps(units, found, duration=5.0) == []
 
 
 def test_a_retried_unit_is_expected_where_the_heard_ones_around_it_say() -> None:

@@ -324,10 +324,11 @@ def _align_all(
             retries = [
                 (audio, ordinal, (lo, hi), _reexpected(units, found, i, j)) for i, j, lo, hi in gaps
             ]
-            for (i, j, _, _), result in zip(
+            for (i, _, _, _), result in zip(
                 gaps, workers.map(_align_between, retries), strict=True
             ):
-                found[i:j] = result
+                for k, hs in enumerate(result, i):
+                    found[k] = hs or found[k]
         _drop_outliers(units, found)
     return [h for hs in found for h in hs]
 
@@ -503,8 +504,11 @@ def _in_order(heard: Sequence[int], found: Sequence[list[HeardSentence]]) -> set
 def _gaps(
     units: Sequence[_Unit], found: Sequence[list[HeardSentence]], duration: float
 ) -> list[tuple[int, int, float, float]]:
-    """(first, end) unit indexes of each run of unheard units, and the time between the heard
-    units around it (the track's start or end where there is none)."""
+    """(first, end) unit indexes of each run of unheard units with the heard unit on either
+    side, and the time between the heard units beyond those (the track's start or end where
+    there is none). The heard neighbours are listened to again with the run: when one was
+    matched on the run's speech, aligning them in order puts both right."""
+    heard = [i for i, hs in enumerate(found) if hs]
     out = []
     i = 0
     while i < len(units):
@@ -514,10 +518,14 @@ def _gaps(
         j = i
         while j < len(units) and not found[j]:
             j += 1
-        lo = found[i - 1][-1].end_s - 0.1 if i > 0 else 0.0
-        hi = found[j][0].start_s + 0.1 if j < len(units) else duration
+        first = i - 1 if i > 0 else i
+        end = j + 1 if j < len(units) else j
+        before = [k for k in heard if k < first]
+        after = [k for k in heard if k >= end]
+        lo = found[before[-1]][-1].end_s - 0.1 if before else 0.0
+        hi = found[after[0]][0].start_s + 0.1 if after else duration
         if hi - lo >= 1.0:
-            out.append((i, j, round(lo, 2), round(hi, 2)))
+            out.append((first, end, round(lo, 2), round(hi, 2)))
         i = j
     return out
 
@@ -525,12 +533,14 @@ def _gaps(
 def _reexpected(
     units: Sequence[_Unit], found: Sequence[list[HeardSentence]], i: int, j: int
 ) -> list[_Unit]:
-    """Units i..j-1 expected where the prior says, shifted by the offsets heard on either side
-    (interpolated between them in expected time): the pauses the prior missed before the gap
-    are known now."""
+    """Units i..j-1 expected where the prior says, shifted by the offsets heard at the run's
+    ends (or just outside it; interpolated between them in expected time): the pauses the
+    prior missed before the gap are known now."""
+    inside = [k for k in range(i, j) if found[k]]
+    ends = [inside[0], inside[-1]] if inside else [i - 1, j]
     sides = [
         (units[k].expected_start, found[k][0].start_s - units[k].expected_start)
-        for k in (i - 1, j)
+        for k in sorted(set(ends))
         if 0 <= k < len(units) and found[k]
     ]
     times = [t for t, _ in sides]
