@@ -317,15 +317,14 @@ def _ensure_track(store: Store, film_id: str, track: PackTrack, transcript: Tran
 def _replace_notes(store: Store, pack: Pack) -> None:
     film_id = pack.film.id
     keys = {note_key(film_id, n.id) for n in pack.notes}
-    others = store.db.execute("SELECT id, pack FROM notes WHERE pack != ?", [pack.name])
-    taken = [(key, other) for key, other in others if key in keys]
+    others = store.other_packs_notes(pack.name)
+    taken = [(key, other) for key, other in others.items() if key in keys]
     if taken:
         raise NotesError(
             f"{pack.path}: note ids already used by another pack of {film_id}: "
             + ", ".join(f"{key} (pack {other})" for key, other in taken)
         )
-    store.db.execute("DELETE FROM notes WHERE pack = ?", [pack.name])
-    store.db.table("notes").insert_all(_row(film_id, pack.name, note) for note in pack.notes)
+    store.replace_pack_notes(pack.name, (_row(film_id, pack.name, note) for note in pack.notes))
 
 
 def _row(film_id: str, pack_name: str, note: PackNote) -> dict[str, Any]:
