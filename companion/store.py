@@ -516,6 +516,7 @@ class Store:
         return [track["start_s"], track["end_s"]]
 
     def set_track_span(self, track_id: str, span: Sequence[float]) -> None:
+        """Move the commentary's [start_s, end_s] (a clock change, or its undo)."""
         start_s, end_s = span
         with self.transaction():
             self.db.table("tracks").update(track_id, {"start_s": start_s, "end_s": end_s})
@@ -724,6 +725,7 @@ class Store:
         return [Edit(*row) for row in rows]
 
     def edit(self, edit_id: int) -> Edit:
+        """The edit ``edit_id`` as it is now (after its state changed, say)."""
         return Edit(
             *self.db.execute(
                 f"SELECT {_EDIT_COLUMNS} FROM edits WHERE id = ?", [edit_id]
@@ -750,7 +752,11 @@ class Store:
     def edit_record(
         self, track_id: str, state: str, newest: bool
     ) -> tuple[int, str, object] | None:
-        """(id, label, stored payload) of the newest (or oldest) edit in ``state``, or None."""
+        """(id, label, stored payload) of the newest (or oldest) edit in ``state``, or None.
+
+        An undo takes the newest done edit, a redo the oldest undone one; the payload comes as
+        stored, for the caller to check before it writes any of it back.
+        """
         return self.db.execute(
             f"SELECT id, label, payload FROM edits WHERE track_id = ? AND state = ? "
             f"ORDER BY id {'DESC' if newest else 'ASC'} LIMIT 1",
@@ -758,6 +764,7 @@ class Store:
         ).fetchone()
 
     def set_edit_state(self, edit_id: int, state: str) -> None:
+        """Mark an edit "done", "undone" (redo brings it back) or "damaged" (set aside)."""
         with self.transaction():
             self.db.table("edits").update(edit_id, {"state": state})
 
