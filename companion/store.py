@@ -510,6 +510,11 @@ class Store:
             self.db.table("tracks").upsert(track, pk="id")
             self.db.table("segments").insert_all(segments)
 
+    def add_film(self, film: dict) -> None:
+        """Store a new film's row (``id``, ``title``, ``year``, ``runtime_s``, ``metadata``)."""
+        with self.transaction():
+            self.db.table("films").insert(film)
+
     def track_span(self, track_id: str) -> list[float]:
         """[start_s, end_s] of the commentary: what the linear estimate spreads it over."""
         track = self.db.table("tracks").get(track_id)
@@ -540,7 +545,7 @@ class Store:
             "SELECT * FROM segments WHERE track_id = ? AND n = ?", [track_id, n]
         ).fetchone()
         if row is None:
-            count = self.db["segments"].count_where("track_id = ?", [track_id])
+            count = self.segment_count(track_id)
             raise StoreError(f"no segment {n} in {track_id} (segments are 1 to {count})")
         columns = [d[0] for d in self.db.execute("SELECT * FROM segments LIMIT 0").description]
         return _segment(dict(zip(columns, row, strict=True)))
@@ -553,6 +558,9 @@ class Store:
             [track_id, t],
         ).fetchone()
         return self.segment(track_id, row[0]) if row else None
+
+    def segment_count(self, track_id: str) -> int:
+        return self.db.table("segments").count_where("track_id = ?", [track_id])
 
     def segment_columns(self, track_id: str, columns: Sequence[str]) -> list[tuple]:
         """Only these columns of each of the track's segments, in order: timing reads a few
@@ -679,8 +687,18 @@ class Store:
         )
         return {row[0]: list(row[1:]) for row in rows}
 
-    def place_note(self, note_id: str, start_s: float, end_s: float, placement: str) -> None:
-        """Put a note back where it was (an undo); a note since removed with its pack stays gone."""
+    def pack_notes(self, film_id: str, pack: str | None = None) -> list[dict]:
+        """The stored rows of the film's notes (of one pack), by id: what placing them reads."""
+        where, args = "film_id = ?", [film_id]
+        if pack is not None:
+            where, args = where + " AND pack = ?", [film_id, pack]
+        return list(self.db.table("notes").rows_where(where, args, order_by="id"))
+
+    def place_note(
+        self, note_id: str, start_s: float | None, end_s: float | None, placement: str
+    ) -> None:
+        """Set where a note shows and how it was placed; a note since removed with its pack
+        stays gone (an undo of an align that placed it, say)."""
         with self.transaction():
             self.db.execute(
                 "UPDATE notes SET start_s = ?, end_s = ?, placement = ? WHERE id = ?",
