@@ -65,3 +65,13 @@ def test_track_span_and_runtime(store):
     assert store.track_span(track_id) == [3.5, 4000.0]
     assert store.track_runtime(track_id) == pytest.approx(8460)
     assert store.track_runtime("no/track") is None
+
+
+def test_pack_notes_and_segment_count(store):
+    film_id, track_id = store.film()["id"], store.track()["id"]
+    rows = store.pack_notes(film_id)
+    assert [r["id"] for r in rows] == sorted(store.note_places(film_id))
+    assert store.pack_notes(film_id, rows[0]["pack"]) == rows
+    assert store.pack_notes(film_id, "another pack") == []
+    assert store.segment_count(track_id) == len(store.segments(track_id)) > 100
+    assert store.segment_count("no/track") == 0
