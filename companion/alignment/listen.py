@@ -174,11 +174,10 @@ def listen(
     if not units:
         raise ListenError(f"{audio}: no commentary sentence is expected within its length")
     lexicon = _lexicon(units, pronunciations)
-    progress(0.0, "checking that the track is this commentary")
-    _check_probe(audio, audio_ordinal, duration, units, _Aligner(lexicon))
-    if cancel is not None:
-        cancel.check()
-    heard = _align_all(audio, audio_ordinal, duration, units, lexicon, processes, progress, cancel)
+    with _Workers(lexicon, processes, cancel) as workers:
+        progress(0.0, "checking that the track is this commentary")
+        _check_probe(audio, audio_ordinal, duration, units, workers)
+        heard = _align_all(audio, audio_ordinal, duration, units, workers, progress)
     progress(1.0, f"heard {len(heard)} of {len(sentences)} sentences")
     return Heard(
         sentences=len(sentences),
@@ -249,24 +248,24 @@ def _lexicon(units: Sequence[_Unit], extra: Mapping[str, str] | None) -> dict[st
 
 
 def _check_probe(
-    audio: Path, ordinal: int, duration: float, units: Sequence[_Unit], aligner: _Aligner
+    audio: Path, ordinal: int, duration: float, units: Sequence[_Unit], workers: _Workers
 ) -> None:
     """Refuse silence and audio that isn't this commentary, from a few spread-out windows."""
     chunks = _chunks(units)
     count = min(PROBE_WINDOWS, max(2, len(chunks) // 4))
     picks = sorted({round(i * (len(chunks) - 1) / (count - 1)) for i in range(count)})
-    tried = heard = 0
-    loud = False
+    jobs = []
     for pick in picks:
         chunk = chunks[pick]
         start = max(0.0, chunk[0].expected_start - MARGIN_S)
         end = min(duration, chunk[-1].expected_end + MARGIN_S)
-        if end - start < 1.0:
-            continue
-        samples = _window(audio, ordinal, start, end)
-        loud = loud or _rms(samples) >= SILENCE_RMS
-        tried += len(chunk)
-        heard += sum(1 for u in aligner.align(samples, start, chunk) if u)
+        if end - start >= 1.0:
+            jobs.append((audio, ordinal, start, end, chunk))
+    tried = sum(len(job[-1]) for job in jobs)
+    heard, loud = 0, False
+    for units_heard, window_loud in workers.map(_probe_window, jobs):
+        heard += units_heard
+        loud = loud or window_loud
     if not loud:
         raise ListenError(f"{audio}: audio track {ordinal} is silent")
     if tried == 0 or heard / tried < MIN_PROBE_SHARE:
@@ -274,6 +273,15 @@ def _check_probe(
             f"{audio}: audio track {ordinal} doesn't sound like this commentary "
             f"(heard {heard} of {tried} passages where they were expected)"
         )
+
+
+def _probe_window(
+    audio: Path, ordinal: int, start: float, end: float, chunk: Sequence[_Unit]
+) -> tuple[int, bool]:
+    """How many of the chunk's units a window hears, and whether it holds any sound."""
+    samples = _window(audio, ordinal, start, end)
+    heard = sum(1 for hs in _aligner().align(samples, start, chunk) if hs)
+    return heard, _rms(samples) >= SILENCE_RMS
 
 
 def _rms(samples: np.ndarray) -> float:
@@ -298,38 +306,33 @@ def _align_all(
     ordinal: int,
     duration: float,
     units: Sequence[_Unit],
-    lexicon: dict[str, str],
-    processes: int,
+    workers: _Workers,
     progress: Progress,
-    cancel: CancelToken | None,
 ) -> list[HeardSentence]:
     """Every unit, in runs of windows that each carry the offset forward (runs in parallel);
     then, over the whole track, outliers are dropped and the units still unheard are looked for
     again between the heard ones around them, a few times over while that hears more."""
-    runs = _runs(_chunks(units), max(1, processes) * RUNS_PER_PROCESS)
-    with _Workers(lexicon, processes, cancel) as workers:
-        found: list[list[HeardSentence]] = []
-        jobs = [(audio, ordinal, (0.0, duration), run) for run in runs]
-        for n, result in enumerate(workers.map(_align_run, jobs), 1):
-            found += result
-            progress(0.9 * n / len(runs), f"listened to {n} of {len(runs)} parts")
-        tried: set[tuple[int, int, float, float]] = set()
-        for round_ in range(1, RETRY_ROUNDS + 1):
-            _drop_outliers(units, found)
-            gaps = [gap for gap in _gaps(units, found, duration) if gap not in tried]
-            if not gaps:
-                break
-            tried.update(gaps)
-            progress(0.9 + 0.1 * round_ / RETRY_ROUNDS, f"listening again in {len(gaps)} gaps")
-            retries = [
-                (audio, ordinal, (lo, hi), _reexpected(units, found, i, j)) for i, j, lo, hi in gaps
-            ]
-            for (i, _, _, _), result in zip(
-                gaps, workers.map(_align_between, retries), strict=True
-            ):
-                for k, hs in enumerate(result, i):
-                    found[k] = hs or found[k]
+    runs = _runs(_chunks(units), workers.processes * RUNS_PER_PROCESS)
+    found: list[list[HeardSentence]] = []
+    jobs = [(audio, ordinal, (0.0, duration), run) for run in runs]
+    for n, result in enumerate(workers.map(_align_run, jobs), 1):
+        found += result
+        progress(0.9 * n / len(runs), f"listened to {n} of {len(runs)} parts")
+    tried: set[tuple[int, int, float, float]] = set()
+    for round_ in range(1, RETRY_ROUNDS + 1):
         _drop_outliers(units, found)
+        gaps = [gap for gap in _gaps(units, found, duration) if gap not in tried]
+        if not gaps:
+            break
+        tried.update(gaps)
+        progress(0.9 + 0.1 * round_ / RETRY_ROUNDS, f"listening again in {len(gaps)} gaps")
+        retries = [
+            (audio, ordinal, (lo, hi), _reexpected(units, found, i, j)) for i, j, lo, hi in gaps
+        ]
+        for (i, _, _, _), result in zip(gaps, workers.map(_align_between, retries), strict=True):
+            for k, hs in enumerate(result, i):
+                found[k] = hs or found[k]
+    _drop_outliers(units, found)
     return [h for hs in found for h in hs]
 
 
@@ -339,8 +342,9 @@ class _Workers:
 
     def __init__(self, lexicon: dict[str, str], processes: int, cancel: CancelToken | None):
         self.cancel = cancel
+        self.processes = max(1, processes)
         self.pool: ProcessPoolExecutor | None = None
-        if processes > 1:
+        if self.processes > 1:
             context = get_context("spawn")
             self.pool = ProcessPoolExecutor(
                 processes, mp_context=context, initializer=_start_worker, initargs=(lexicon,)
