@@ -11,9 +11,10 @@ import functools
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -62,6 +63,19 @@ class StoredCopy:
     summary: str
     measured_at: str
     manual: bool
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One entry of a track's edit history (its record of before/after values stays stored)."""
+
+    id: int
+    track_id: str
+    created_at: str
+    label: str
+    op: str
+    state: str  # "done" | "undone" | "damaged" (its record can't be read; set aside)
+    warnings: tuple[str, ...] = ()  # what an undo/redo had to skip on its way
 
 
 @dataclass(frozen=True)
@@ -484,6 +498,42 @@ class Store:
         except sqlite_utils.db.NotFoundError:
             raise StoreError(f"no commentary track {track_id!r}") from None
 
+    def put_track(self, track: dict, segments: Iterable[dict]) -> None:
+        """Store a track row (replacing the one of the same id) and its segment rows.
+
+        Whatever was stored under the id goes first: anchors, heard sentences, the edit history
+        and segments all belong to the transcript being replaced, and would not fit the new one.
+        """
+        with self.transaction():
+            for table in ("anchors", "heard", "edits", "segments"):
+                self.db.table(table).delete_where("track_id = ?", [track["id"]])
+            self.db.table("tracks").upsert(track, pk="id")
+            self.db.table("segments").insert_all(segments)
+
+    def add_film(self, film: dict) -> None:
+        """Store a new film's row (``id``, ``title``, ``year``, ``runtime_s``, ``metadata``)."""
+        with self.transaction():
+            self.db.table("films").insert(film)
+
+    def track_span(self, track_id: str) -> list[float]:
+        """[start_s, end_s] of the commentary: what the linear estimate spreads it over."""
+        track = self.db.table("tracks").get(track_id)
+        return [track["start_s"], track["end_s"]]
+
+    def set_track_span(self, track_id: str, span: Sequence[float]) -> None:
+        """Move the commentary's [start_s, end_s] (a clock change, or its undo)."""
+        start_s, end_s = span
+        with self.transaction():
+            self.db.table("tracks").update(track_id, {"start_s": start_s, "end_s": end_s})
+
+    def track_runtime(self, track_id: str) -> float | None:
+        """The running time of the track's film (the bound of every timing); None: no track."""
+        row = self.db.execute(
+            "SELECT f.runtime_s FROM films f JOIN tracks t ON t.film_id = f.id WHERE t.id = ?",
+            [track_id],
+        ).fetchone()
+        return None if row is None else row[0]
+
     # segments ---------------------------------------------------------------------------
 
     def segments(self, track_id: str) -> list[Segment]:
@@ -495,7 +545,7 @@ class Store:
             "SELECT * FROM segments WHERE track_id = ? AND n = ?", [track_id, n]
         ).fetchone()
         if row is None:
-            count = self.db["segments"].count_where("track_id = ?", [track_id])
+            count = self.segment_count(track_id)
             raise StoreError(f"no segment {n} in {track_id} (segments are 1 to {count})")
         columns = [d[0] for d in self.db.execute("SELECT * FROM segments LIMIT 0").description]
         return _segment(dict(zip(columns, row, strict=True)))
@@ -508,6 +558,16 @@ class Store:
             [track_id, t],
         ).fetchone()
         return self.segment(track_id, row[0]) if row else None
+
+    def segment_count(self, track_id: str) -> int:
+        return self.db.table("segments").count_where("track_id = ?", [track_id])
+
+    def segment_columns(self, track_id: str, columns: Sequence[str]) -> list[tuple]:
+        """Only these columns of each of the track's segments, in order: timing reads a few
+        columns of every segment on every edit, and full Segments (text, spans) made it slow."""
+        return self.db.execute(
+            f"SELECT {', '.join(columns)} FROM segments WHERE track_id = ? ORDER BY n", [track_id]
+        ).fetchall()
 
     def update_segments(self, track_id: str, rows: dict[int, dict]) -> None:
         """Write timing columns of segments, by segment number.
@@ -536,10 +596,22 @@ class Store:
         rows = self.db["anchors"].rows_where("track_id = ?", [track_id], order_by="word_index")
         return [Anchor(r["word_index"], r["film_s"], r["score"], r["source"]) for r in rows]
 
+    def anchor_rows(self, track_id: str) -> list[list]:
+        """[word_index, film_s, score, source] of each anchor, equal positions in stored order:
+        the form an edit's record keeps them in, compared as they come back."""
+        return [
+            list(row)
+            for row in self.db.execute(
+                "SELECT word_index, film_s, score, source FROM anchors WHERE track_id = ? "
+                "ORDER BY word_index, id",
+                [track_id],
+            )
+        ]
+
     def replace_anchors(self, track_id: str, anchors: Iterable[Anchor]) -> None:
         """Drop every anchor of the track and store these instead (a re-align never merges)."""
         with self.transaction():
-            self.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
+            self.db.table("anchors").delete_where("track_id = ?", [track_id])
             self.db.table("anchors").insert_all(
                 {
                     "track_id": track_id,
@@ -606,6 +678,113 @@ class Store:
             "film_id = ? AND start_s <= ? AND ? < end_s", [film_id, t, t], order_by="start_s, id"
         )
         return [_note(row) for row in rows]
+
+    def note_places(self, film_id: str) -> dict[str, list]:
+        """Where each note of the film is: {id: [start_s, end_s, placement JSON]} (unplaced
+        notes have no times)."""
+        rows = self.db.execute(
+            "SELECT id, start_s, end_s, placement FROM notes WHERE film_id = ?", [film_id]
+        )
+        return {row[0]: list(row[1:]) for row in rows}
+
+    def pack_notes(self, film_id: str, pack: str | None = None) -> list[dict]:
+        """The stored rows of the film's notes (of one pack), by id: what placing them reads."""
+        where, args = "film_id = ?", [film_id]
+        if pack is not None:
+            where, args = where + " AND pack = ?", [film_id, pack]
+        return list(self.db.table("notes").rows_where(where, args, order_by="id"))
+
+    def place_note(
+        self, note_id: str, start_s: float | None, end_s: float | None, placement: str
+    ) -> None:
+        """Set where a note shows and how it was placed; a note since removed with its pack
+        stays gone (an undo of an align that placed it, say)."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE notes SET start_s = ?, end_s = ?, placement = ? WHERE id = ?",
+                [start_s, end_s, placement, note_id],
+            )
+
+    def set_note_times(self, times: Iterable[tuple[str, float, float]]) -> None:
+        """Write (id, start_s, end_s) of notes whose times moved, in one batch."""
+        with self.transaction():
+            self.db.conn.executemany(
+                "UPDATE notes SET start_s = ?, end_s = ? WHERE id = ?",
+                [(start_s, end_s, note_id) for note_id, start_s, end_s in times],
+            )
+
+    def transcript_notes(self, track_id: str) -> list[tuple]:
+        """(id, start_s, end_s, word_index) of the notes placed at a word of the track."""
+        return self.db.execute(
+            "SELECT id, start_s, end_s, json_extract(placement, '$.word_index') FROM notes "
+            "WHERE json_extract(placement, '$.resolved_by') = 'transcript' "
+            "AND json_extract(placement, '$.track_id') = ?",
+            [track_id],
+        ).fetchall()
+
+    def other_packs_notes(self, pack: str) -> dict[str, str]:
+        """{note id: its pack} of every note another pack brought (ids a pack may not take)."""
+        rows = self.db.table("notes").rows_where("pack != ?", [pack], select="id, pack")
+        return {row["id"]: row["pack"] for row in rows}
+
+    def replace_pack_notes(self, pack: str, rows: Iterable[dict]) -> None:
+        """Drop the notes a pack brought and store these rows instead (a re-import replaces)."""
+        with self.transaction():
+            self.db.table("notes").delete_where("pack = ?", [pack])
+            self.db.table("notes").insert_all(rows)
+
+    # the edit history -------------------------------------------------------------------
+
+    def edits(self, track_id: str) -> list[Edit]:
+        """Every edit of the track, oldest first."""
+        rows = self.db.execute(
+            f"SELECT {_EDIT_COLUMNS} FROM edits WHERE track_id = ? ORDER BY id", [track_id]
+        )
+        return [Edit(*row) for row in rows]
+
+    def edit(self, edit_id: int) -> Edit:
+        """The edit ``edit_id`` as it is now (after its state changed, say)."""
+        return Edit(
+            *self.db.execute(
+                f"SELECT {_EDIT_COLUMNS} FROM edits WHERE id = ?", [edit_id]
+            ).fetchone()
+        )
+
+    def log_edit(self, track_id: str, op: str, label: str, payload: bytes) -> Edit:
+        """Record a done edit, now; the undone edits go, since a new edit ends what redo had."""
+        with self.transaction():
+            self.db.table("edits").delete_where("track_id = ? AND state = 'undone'", [track_id])
+            edits = self.db.table("edits").insert(
+                {
+                    "track_id": track_id,
+                    "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                    "label": label,
+                    "op": op,
+                    "payload": payload,
+                    "state": "done",
+                }
+            )
+            assert edits.last_pk is not None  # set by the insert
+            return self.edit(edits.last_pk)
+
+    def edit_record(
+        self, track_id: str, state: str, newest: bool
+    ) -> tuple[int, str, object] | None:
+        """(id, label, stored payload) of the newest (or oldest) edit in ``state``, or None.
+
+        An undo takes the newest done edit, a redo the oldest undone one; the payload comes as
+        stored, for the caller to check before it writes any of it back.
+        """
+        return self.db.execute(
+            f"SELECT id, label, payload FROM edits WHERE track_id = ? AND state = ? "
+            f"ORDER BY id {'DESC' if newest else 'ASC'} LIMIT 1",
+            [track_id, state],
+        ).fetchone()
+
+    def set_edit_state(self, edit_id: int, state: str) -> None:
+        """Mark an edit "done", "undone" (redo brings it back) or "damaged" (set aside)."""
+        with self.transaction():
+            self.db.table("edits").update(edit_id, {"state": state})
 
     # copies -----------------------------------------------------------------------------
 
@@ -746,6 +925,7 @@ def _segment(row: dict) -> Segment:
     )
 
 
+_EDIT_COLUMNS = "id, track_id, created_at, label, op, state"
 _COPY_COLUMNS = "film_id, fingerprint, path, map, method, confidence, summary, measured_at, manual"
 
 

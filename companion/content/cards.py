@@ -24,15 +24,15 @@ def full_end(placement: dict, start: float) -> float:
 
 def limit_cards(store: Store, film_id: str, most: int = MAX_CARDS) -> None:
     """Set every placed note's end so that at most ``most`` are on at any time."""
-    rows = store.db.execute(
-        "SELECT id, start_s, end_s, placement FROM notes WHERE film_id = ? AND start_s IS NOT NULL",
-        [film_id],
-    ).fetchall()
+    rows = [
+        (note_id, start, end, placement)
+        for note_id, (start, end, placement) in store.note_places(film_id).items()
+        if start is not None
+    ]
     full = {note_id: full_end(json.loads(p or "{}"), s) for note_id, s, _e, p in rows}
     cut = limit_overlap(((k, s, full[k]) for k, s, _e, _p in rows), most)
-    changed = [
-        (end, note_id)
-        for note_id, _s, old, _p in rows
+    store.set_note_times(
+        (note_id, start, end)
+        for note_id, start, old, _p in rows
         if (end := round(cut.get(note_id, full[note_id]), 3)) != old
-    ]
-    store.db.conn.executemany("UPDATE notes SET end_s = ? WHERE id = ?", changed)
+    )

@@ -18,11 +18,7 @@ def add_track(store: Store, film_id: str, meta: dict, transcript: Transcript) ->
     """Store one commentary track with its segments at their estimated times."""
     track_id = f"{film_id}/{meta['id']}"
     with store.transaction():
-        store.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
-        store.db.execute("DELETE FROM heard WHERE track_id = ?", [track_id])
-        store.db.execute("DELETE FROM edits WHERE track_id = ?", [track_id])
-        store.db.execute("DELETE FROM segments WHERE track_id = ?", [track_id])
-        store.db.table("tracks").upsert(
+        store.put_track(
             {
                 "id": track_id,
                 "film_id": film_id,
@@ -36,26 +32,25 @@ def add_track(store: Store, film_id: str, meta: dict, transcript: Transcript) ->
                 "ocr_table": json.dumps([[list(w), r] for w, r in transcript.ocr_table]),
                 "dialogue_table": json.dumps([list(row) for row in transcript.dialogue]),
             },
-            pk="id",
-        )
-        store.db.table("segments").insert_all(
-            {
-                "track_id": track_id,
-                "n": d.n,
-                "char_start": d.char_start,
-                "char_end": d.char_end,
-                "word_start": d.word_start,
-                "word_end": d.word_end,
-                "text": d.text,
-                "spans": json.dumps([asdict(s) for s in d.spans]),
-                "start_s": 0.0,
-                "end_s": 0.0,
-                "origin": "estimated",
-                "confidence": 0.0,
-                "start_pinned": 0,
-                "end_pinned": 0,
-            }
-            for d in transcript.drafts
+            (
+                {
+                    "track_id": track_id,
+                    "n": d.n,
+                    "char_start": d.char_start,
+                    "char_end": d.char_end,
+                    "word_start": d.word_start,
+                    "word_end": d.word_end,
+                    "text": d.text,
+                    "spans": json.dumps([asdict(s) for s in d.spans]),
+                    "start_s": 0.0,
+                    "end_s": 0.0,
+                    "origin": "estimated",
+                    "confidence": 0.0,
+                    "start_pinned": 0,
+                    "end_pinned": 0,
+                }
+                for d in transcript.drafts
+            ),
         )
         retime(store, track_id)
     return track_id

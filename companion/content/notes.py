@@ -81,7 +81,7 @@ def add_pack(store: Store, path: Path | str, cues: Sequence[Cue] | None = None) 
         track_ids = tuple(_ensure_track(store, pack.film.id, t, tr) for t, tr in parsed)
         _replace_notes(store, pack)
         warnings = resolve_notes(store, pack.film.id, cues, pack=pack.name)
-    count = store.db["notes"].count_where("pack = ?", [pack.name])
+    count = len(store.pack_notes(pack.film.id, pack.name))
     return AddResult(pack.film.id, pack.name, count, track_ids, tuple(warnings))
 
 
@@ -96,11 +96,8 @@ def resolve_notes(
     Returns one warning per note whose placement could not be found.
     """
     resolver = _Resolver(store, film_id, cues)
-    where, args = "film_id = ?", [film_id]
-    if pack is not None:
-        where, args = where + " AND pack = ?", [film_id, pack]
     warnings, updates = [], []
-    for row in store.db["notes"].rows_where(where, args, order_by="id"):
+    for row in store.pack_notes(film_id, pack):
         stored = json.loads(row["placement"])
         spec = {k: v for k, v in stored.items() if k not in _RESOLUTION_KEYS}
         if cues is None and stored.get("resolved_by") == "subtitles":
@@ -113,14 +110,7 @@ def resolve_notes(
         for note_id, spec, placed in updates:
             how = {k: getattr(placed, k) for k in _RESOLUTION_KEYS}
             placement = {**spec, **{k: v for k, v in how.items() if v is not None}}
-            store.db.table("notes").update(
-                note_id,
-                {
-                    "start_s": placed.start_s,
-                    "end_s": placed.end_s,
-                    "placement": json.dumps(placement),
-                },
-            )
+            store.place_note(note_id, placed.start_s, placed.end_s, json.dumps(placement))
         limit_cards(store, film_id)
     return warnings
 
@@ -271,7 +261,7 @@ def read_tracks(pack: Pack) -> list[tuple[PackTrack, Transcript]]:
 def _ensure_film(store: Store, pack: Pack) -> None:
     """Add the pack's film if the database doesn't have it; an existing film is left as it is."""
     film = pack.film
-    if store.db["films"].count_where("id = ?", [film.id]):
+    if any(row["id"] == film.id for row in store.films()):
         return
     missing = [f for f in ("title", "runtime_s") if getattr(film, f) is None]
     if missing:
@@ -279,7 +269,7 @@ def _ensure_film(store: Store, pack: Pack) -> None:
             [f"{pack.path}: [film], field '{f}': needed to add the new film {film.id!r}"
              for f in missing]
         )  # fmt: skip
-    store.db.table("films").insert(
+    store.add_film(
         {
             "id": film.id,
             "title": film.title,
@@ -301,7 +291,7 @@ def _ensure_track(store: Store, film_id: str, track: PackTrack, transcript: Tran
     throw away the track's alignment and the user's timing edits.
     """
     track_id = f"{film_id}/{track.id}"
-    rows = list(store.db["tracks"].rows_where("id = ?", [track_id]))
+    rows = [row for row in store.tracks(film_id) if row["id"] == track_id]
     if rows:
         if rows[0]["source_sha256"] == source_sha256(transcript.source):
             return track_id
@@ -316,15 +306,14 @@ def _ensure_track(store: Store, film_id: str, track: PackTrack, transcript: Tran
 def _replace_notes(store: Store, pack: Pack) -> None:
     film_id = pack.film.id
     keys = {note_key(film_id, n.id) for n in pack.notes}
-    others = store.db.execute("SELECT id, pack FROM notes WHERE pack != ?", [pack.name])
-    taken = [(key, other) for key, other in others if key in keys]
+    others = store.other_packs_notes(pack.name)
+    taken = [(key, other) for key, other in others.items() if key in keys]
     if taken:
         raise NotesError(
             f"{pack.path}: note ids already used by another pack of {film_id}: "
             + ", ".join(f"{key} (pack {other})" for key, other in taken)
         )
-    store.db.execute("DELETE FROM notes WHERE pack = ?", [pack.name])
-    store.db.table("notes").insert_all(_row(film_id, pack.name, note) for note in pack.notes)
+    store.replace_pack_notes(pack.name, (_row(film_id, pack.name, note) for note in pack.notes))
 
 
 def _row(film_id: str, pack_name: str, note: PackNote) -> dict[str, Any]:

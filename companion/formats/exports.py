@@ -309,7 +309,7 @@ def check_table(store: Store, table: TimingTable) -> list[str]:
             "segment ids would point at the wrong text"
         ]
     runtime = store.film(table.film)["runtime_s"]
-    count = store.db["segments"].count_where("track_id = ?", [table.track])
+    count = store.segment_count(table.track)
     problems = [
         f"anchors[{i}]: word {word:g} at {format_time(t)} is outside the transcript "
         f"(0 to {track['word_count']}) or the film (to {format_time(runtime)})"

@@ -19,13 +19,12 @@ import math
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any, Literal
 
 from companion.errors import CompanionError, shown
-from companion.model import HeardSpan
-from companion.store import TIMING_COLUMNS, Store
+from companion.model import Anchor, HeardSpan
+from companion.store import TIMING_COLUMNS, Edit, Store
 from companion.timing.retime import retime
 from companion.timing.timecode import MAX_SECONDS, format_time, outside_film
 
@@ -42,17 +41,6 @@ class NoChange(EditError):
     """The edit asked for is already how things are; nothing was recorded."""
 
 
-@dataclass(frozen=True)
-class Edit:
-    id: int
-    track_id: str
-    created_at: str
-    label: str
-    op: str
-    state: str  # "done" | "undone" | "damaged" (its record can't be read; set aside)
-    warnings: tuple[str, ...] = ()  # what an undo/redo had to skip on its way
-
-
 # reading the state an edit works on ------------------------------------------------------------
 
 
@@ -67,26 +55,11 @@ class _Seg:
 
 
 def _segments(store: Store, track_id: str) -> dict[int, _Seg]:
-    cursor = store.db.execute(
-        f"SELECT n, word_start, word_end, {', '.join(TIMING_COLUMNS)} FROM segments "
-        "WHERE track_id = ? ORDER BY n",
-        [track_id],
-    )
+    rows = store.segment_columns(track_id, ("n", "word_start", "word_end", *TIMING_COLUMNS))
     return {
         row[0]: _Seg(row[0], row[1], row[2], dict(zip(TIMING_COLUMNS, row[3:], strict=True)))
-        for row in cursor
+        for row in rows
     }
-
-
-def _anchors(store: Store, track_id: str) -> list[list]:
-    return [
-        list(row)
-        for row in store.db.execute(
-            "SELECT word_index, film_s, score, source FROM anchors WHERE track_id = ? "
-            "ORDER BY word_index, id",
-            [track_id],
-        )
-    ]
 
 
 def _heard_row(h: HeardSpan) -> list:
@@ -113,20 +86,11 @@ def _clock_heard(spans: list[HeardSpan], clock: Callable[[float], float]) -> lis
     ]
 
 
-def _span(store: Store, track_id: str) -> list[float]:
-    return list(
-        store.db.execute("SELECT start_s, end_s FROM tracks WHERE id = ?", [track_id]).fetchone()
-    )
-
-
 def _runtime(store: Store, track_id: str) -> float:
-    row = store.db.execute(
-        "SELECT f.runtime_s FROM films f JOIN tracks t ON t.film_id = f.id WHERE t.id = ?",
-        [track_id],
-    ).fetchone()
-    if row is None:
+    runtime = store.track_runtime(track_id)
+    if runtime is None:
         raise EditError(f"no commentary track {track_id!r}")
-    return row[0]
+    return runtime
 
 
 def _segment(segs: dict[int, _Seg], n: int) -> _Seg:
@@ -139,22 +103,8 @@ def _segment(segs: dict[int, _Seg], n: int) -> _Seg:
 
 
 def _write_anchors(store: Store, track_id: str, anchors: list[list]) -> None:
-    store.db.execute("DELETE FROM anchors WHERE track_id = ?", [track_id])
-    store.db.conn.executemany(
-        "INSERT INTO anchors (track_id, word_index, film_s, score, source) VALUES (?, ?, ?, ?, ?)",
-        [[track_id, *a] for a in anchors],
-    )
-
-
-def _write_span(store: Store, track_id: str, span: list[float]) -> None:
-    store.db.execute("UPDATE tracks SET start_s = ?, end_s = ? WHERE id = ?", [*span, track_id])
-
-
-def _edit(row: tuple) -> Edit:
-    return Edit(*row)
-
-
-_EDIT_COLUMNS = "id, track_id, created_at, label, op, state"
+    """Store anchors kept as an edit's record keeps them (see ``Store.anchor_rows``)."""
+    store.replace_anchors(track_id, (Anchor(*a) for a in anchors))
 
 
 def _record(
@@ -181,8 +131,9 @@ def _record(
     with store.transaction():
         runtime = _runtime(store, track_id)
         segs = _segments(store, track_id)
-        before_notes = _notes(store, notes_of) if notes_of else {}
-        before_anchors, before_span = _anchors(store, track_id), _span(store, track_id)
+        before_notes = store.note_places(notes_of) if notes_of else {}
+        before_anchors = store.anchor_rows(track_id)
+        before_span = store.track_span(track_id)
         before_heard = store.heard(track_id)
         pins = change(segs)
         after_anchors, after_span, after_heard = before_anchors, before_span, before_heard
@@ -202,7 +153,7 @@ def _record(
         if after_anchors != before_anchors:
             _write_anchors(store, track_id, after_anchors)
         if after_span != before_span:
-            _write_span(store, track_id, after_span)
+            store.set_track_span(track_id, after_span)
         if after_heard != before_heard:
             store.replace_heard(track_id, after_heard)
         retime(store, track_id)
@@ -224,29 +175,14 @@ def _record(
         if after_heard != before_heard:
             payload["heard"] = [list(map(_heard_row, side)) for side in (before_heard, after_heard)]
         if notes_of:
-            after_notes = _notes(store, notes_of)
+            after_notes = store.note_places(notes_of)
             moved = {k: [before_notes.get(k), v] for k, v in after_notes.items()}
             moved = {k: sides for k, sides in moved.items() if sides[0] != sides[1]}
             if moved:
                 payload["notes"] = moved
         if len(payload) == 1 and not payload["segments"]:
             raise NoChange(f"{label}: nothing would change")
-        store.db.execute("DELETE FROM edits WHERE track_id = ? AND state = 'undone'", [track_id])
-        cursor = store.db.execute(
-            "INSERT INTO edits (track_id, created_at, label, op, payload, state) "
-            "VALUES (?, ?, ?, ?, ?, 'done')",
-            [track_id, _now(), label, op, encode_payload(payload)],
-        )
-        assert cursor.lastrowid is not None  # set by the INSERT
-        return _one_edit(store, cursor.lastrowid)
-
-
-def _notes(store: Store, film_id: str) -> dict[str, list]:
-    """Where each note of the film is placed: [start_s, end_s, placement]."""
-    rows = store.db.execute(
-        "SELECT id, start_s, end_s, placement FROM notes WHERE film_id = ?", [film_id]
-    )
-    return {row[0]: list(row[1:]) for row in rows}
+        return store.log_edit(track_id, op, label, encode_payload(payload))
 
 
 def _anchor_change(before: list[list], after: list[list]) -> dict:
@@ -354,15 +290,6 @@ def _note_sides(sides: object) -> bool:
             for side in sides
         )
     )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _one_edit(store: Store, edit_id: int) -> Edit:
-    row = store.db.execute(f"SELECT {_EDIT_COLUMNS} FROM edits WHERE id = ?", [edit_id]).fetchone()
-    return _edit(row)
 
 
 # validation -----------------------------------------------------------------------------------
@@ -705,10 +632,7 @@ def replace_heard(store: Store, track_id: str, spans: Iterable[HeardSpan], label
 
 def history(store: Store, track_id: str) -> list[Edit]:
     """Every edit of the track, oldest first; undone ones are those a redo would bring back."""
-    rows = store.db.execute(
-        f"SELECT {_EDIT_COLUMNS} FROM edits WHERE track_id = ? ORDER BY id", [track_id]
-    )
-    return [_edit(row) for row in rows]
+    return store.edits(track_id)
 
 
 def undo(store: Store, track_id: str) -> Edit:
@@ -729,24 +653,20 @@ def _replay(store: Store, track_id: str, state: str, new_state: str, empty: str)
     restored pins are honoured and the rest follows the current anchors. A record that can't
     be read is set aside as ``damaged`` (and said so) instead of blocking every undo after it.
     """
-    order = "DESC" if state == "done" else "ASC"
     side = 0 if state == "done" else 1
     skipped: list[str] = []
     with store.transaction():  # commits the set-aside records even when nothing is left
-        while row := store.db.execute(
-            f"SELECT id, label, payload FROM edits WHERE track_id = ? AND state = ? "
-            f"ORDER BY id {order} LIMIT 1",
-            [track_id, state],
-        ).fetchone():
+        while record := store.edit_record(track_id, state, newest=state == "done"):
+            edit_id, label, raw = record
             try:
-                payload = decode_payload(row[2])
+                payload = decode_payload(raw)
             except DamagedEdit as exc:
-                store.db.execute("UPDATE edits SET state = 'damaged' WHERE id = ?", [row[0]])
-                skipped.append(f"edit {row[0]} ({row[1]}) is damaged and was set aside: {exc}")
+                store.set_edit_state(edit_id, "damaged")
+                skipped.append(f"edit {edit_id} ({label}) is damaged and was set aside: {exc}")
                 continue
             _apply_side(store, track_id, payload, side)
-            store.db.execute("UPDATE edits SET state = ? WHERE id = ?", [new_state, row[0]])
-            done = replace(_one_edit(store, row[0]), warnings=tuple(skipped))
+            store.set_edit_state(edit_id, new_state)
+            done = replace(store.edit(edit_id), warnings=tuple(skipped))
             break
         else:
             done = None
@@ -763,7 +683,7 @@ def _apply_side(store: Store, track_id: str, payload: dict, side: int) -> None:
     if "anchors" in payload:
         _write_anchors(store, track_id, payload["anchors"][side])
     if "anchor_times" in payload:
-        current = _anchors(store, track_id)
+        current = store.anchor_rows(track_id)
         times = payload["anchor_times"][side]
         if len(times) != len(current):
             raise EditError("the anchors changed since this edit (a re-align); undo that first")
@@ -773,13 +693,10 @@ def _apply_side(store: Store, track_id: str, payload: dict, side: int) -> None:
             [[w, t, sc, src] for (w, _t, sc, src), t in zip(current, times, strict=True)],
         )
     if "span" in payload:
-        _write_span(store, track_id, payload["span"][side])
+        store.set_track_span(track_id, payload["span"][side])
     if "heard" in payload:
         store.replace_heard(track_id, map(_heard_span, payload["heard"][side]))
     retime(store, track_id)
     for note_id, sides in payload.get("notes", {}).items():
         if sides[side] is not None:
-            store.db.execute(
-                "UPDATE notes SET start_s = ?, end_s = ?, placement = ? WHERE id = ?",
-                [*sides[side], note_id],
-            )
+            store.place_note(note_id, *sides[side])

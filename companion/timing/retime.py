@@ -38,19 +38,11 @@ _COLUMNS = (
 _WRITTEN = _COLUMNS[5:]
 
 
-def _timing_rows(store: Store, track_id: str) -> list[tuple]:
-    """Only the columns timing needs: building full Segments (text, spans) made every edit slow."""
-    return store.db.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM segments WHERE track_id = ? ORDER BY n", [track_id]
-    ).fetchall()
-
-
 def pins(store: Store, track_id: str) -> list[tuple[float, float]]:
     """(word position, film seconds) for every pinned segment edge."""
     out = []
-    for _n, word_start, word_end, start_pinned, end_pinned, start_s, end_s, *_ in _timing_rows(
-        store, track_id
-    ):
+    edges = store.segment_columns(track_id, _COLUMNS[1:7])
+    for word_start, word_end, start_pinned, end_pinned, start_s, end_s in edges:
         if start_pinned:
             out.append((float(word_start), start_s))
         if end_pinned:
@@ -162,8 +154,8 @@ def retime(store: Store, track_id: str) -> None:
     timing, anchored = track_map(store, track_id)
     timemap = timing.timemap
     scale = 60.0 if anchored else ESTIMATE_CONFIDENCE_SCALE_S
-    changed = []
-    for row in _timing_rows(store, track_id):
+    changed: dict[int, dict] = {}
+    for row in store.segment_columns(track_id, _COLUMNS):
         n, word_start, word_end, start_pinned, end_pinned, start_s, end_s = row[:7]
         pinned = start_pinned or end_pinned
         auto_start = round(timing.time_at(word_start), 3)
@@ -186,14 +178,9 @@ def retime(store: Store, track_id: str) -> None:
             sure,
         )
         if values != tuple(row[5:]):
-            changed.append([*values, track_id, n])
+            changed[n] = dict(zip(_WRITTEN, values, strict=True))
     with store.transaction():
-        if changed:
-            store.db.conn.executemany(
-                f"UPDATE segments SET {', '.join(f'{c} = ?' for c in _WRITTEN)} "
-                "WHERE track_id = ? AND n = ?",
-                changed,
-            )
+        store.update_segments(track_id, changed)
         _follow_notes(store, track_id, timing)
 
 
@@ -213,20 +200,14 @@ def _follow_notes(store: Store, track_id: str, timing: TrackTiming) -> None:
     its word and its length. The placement itself is only searched again by
     ``notes.resolve_notes``; this is the cheap half that every re-timing can afford.
     """
-    rows = store.db.execute(
-        "SELECT id, start_s, end_s, json_extract(placement, '$.word_index') FROM notes "
-        "WHERE json_extract(placement, '$.resolved_by') = 'transcript' "
-        "AND json_extract(placement, '$.track_id') = ?",
-        [track_id],
-    ).fetchall()
     moved = []
-    for note_id, start_s, end_s, word_index in rows:
+    for note_id, start_s, end_s, word_index in store.transcript_notes(track_id):
         if word_index is None or start_s is None:
             continue
         start = round(timing.time_at(word_index), 3)
         if start != start_s:
-            moved.append((start, round(start + (end_s - start_s), 3), note_id))
-    store.db.conn.executemany("UPDATE notes SET start_s = ?, end_s = ? WHERE id = ?", moved)
+            moved.append((note_id, start, round(start + (end_s - start_s), 3)))
+    store.set_note_times(moved)
     limit_cards(store, store.track(track_id)["film_id"])
 
 
