@@ -162,5 +162,7 @@ def test_paused_with_a_video_the_app_wakes_at_most_twice_a_second(
     repeating = [n for n in counter.fired.values() if n > 1]
     # the store watch at 2 Hz: one tick per half second, both ends of the wait counted
     assert len(repeating) == 1 and repeating[0] <= math.ceil(2 * elapsed) + 1
-    assert sum(counter.fired.values()) - repeating[0] <= 3  # one-shots (a status message)
+    # Besides it, only one-shots: a status message and its timeout, or the end of the copy's
+    # first sync (a background job) when it finishes during the wait; none of them repeats.
+    assert sum(counter.fired.values()) - repeating[0] <= 6
     win.close()
