@@ -73,6 +73,7 @@ def main() -> None:
         heard, peak_mb = listen_apart(rip, 2, prior, opts.processes)
         wall = time.monotonic() - began
         assert isinstance(heard, Heard)
+        _keep(heard, truth, CACHE / f"heard{level:+.0f}dB.json")
         cost = (wall, layout.duration, peak_mb)
         print(_row(f"{level:+.0f} dB", _errors(heard, truth), heard.share, cost))
     began = time.monotonic()
@@ -103,6 +104,22 @@ def _listen_child(path: Path, track: int, prior: TimeMap, processes: int, result
         results.put(listen(path, track, transcript, prior.time_at, processes=processes))
     except ListenError as exc:
         results.put(str(exc))
+
+
+def _keep(heard: Heard, truth: dict[tuple[int, int], float], path: Path) -> None:
+    """Every sentence's true start and, when heard, where and how surely: for looking into
+    the misses after a run."""
+    got = {(h.word_start, h.word_end): h for h in heard.heard}
+    rows = [
+        {
+            "span": list(span),
+            "true": round(t, 3),
+            "heard": round(got[span].start_s, 3) if span in got else None,
+            "confidence": got[span].confidence if span in got else None,
+        }
+        for span, t in truth.items()
+    ]
+    path.write_text(json.dumps(rows))
 
 
 def _errors(heard: Heard, truth: dict[tuple[int, int], float]) -> list[float]:

@@ -11,7 +11,7 @@ import itertools
 import shutil
 import statistics
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -149,6 +149,33 @@ def test_listening_places_sentences_where_he_says_them(track: Track) -> None:
         assert all(h.word_start <= i < h.word_end for i, _, _ in h.words)
         assert [a for _, a, _ in h.words] == sorted(a for _, a, _ in h.words)
     assert heard.seconds > 0
+
+
+@pytest.mark.slow
+def test_a_sentence_only_the_film_says_under_him_is_not_heard_there(
+    track: Track, tmp_path: Path
+) -> None:
+    """His voice is the track's foreground: a sentence he skips, said by someone in the film's
+    sound (15 dB under him), is not placed on the film's line. Matched words alone would place
+    it: the audio is the very same recording."""
+    transcript, layout = track.transcript, track.layout
+    spans = [s for s in track.sentences if len(spoken_words(transcript.words[s[0] : s[1]])) >= 8]
+    skipped = spans[len(spans) // 2]
+    at = layout.sentence_starts[skipped]
+    wav = next(w for t, w in layout.placed if t == at)
+    clips = _clips(layout)
+    director = speech.director_track(
+        replace(layout, placed=[p for p in layout.placed if p[1] != wav]), clips
+    )
+    film = speech.read_wav(track.film).astype(np.float32)
+    said = clips[wav] * (speech.rms(film) / speech.rms(clips[wav]))
+    first = round(at * speech.RATE)
+    film[first : first + len(said)] += said[: len(film) - first]
+    mixed = speech.write_wav(tmp_path / "skipped.wav", speech.mix(director, film, -15.0))
+    heard = listen(mixed, 1, transcript, track.prior().time_at, processes=2)
+    got = {(h.word_start, h.word_end): h for h in heard.heard}
+    assert skipped not in got
+    assert heard.share >= 0.8  # the others still are
 
 
 @pytest.mark.slow
