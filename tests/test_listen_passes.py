@@ -79,3 +79,23 @@ def test_a_retried_unit_is_expected_where_the_heard_ones_around_it_say() -> None
     assert [u.expected_end - u.expected_start for u in middle] == pytest.approx([3.75] * 3)
     edge = _reexpected(units, _heard(units, [None, None, 118.0, None, None]), 0, 2)
     assert [u.expected_start for u in edge] == pytest.approx([98.0, 108.0])
+
+
+def test_a_units_sentences_are_kept_up_to_one_too_quiet_to_be_his_voice() -> None:
+    """'It's perfectly safe. And then walk under a ladder.': aligned as one unit, the second
+    was put on the film's sound in his 26 s pause, just after the first. It goes (and what
+    would follow it); the first, said at his level, stays."""
+    import numpy as np
+
+    from companion.alignment.listen import RATE, _loud_start
+
+    samples = np.zeros(10 * RATE, dtype=np.int16)
+    rng = np.random.default_rng(1)
+    samples[1 * RATE : 3 * RATE] = rng.normal(0, 3000, 2 * RATE)  # his voice
+    samples[3 * RATE : 6 * RATE] = rng.normal(0, 300, 3 * RATE)  # the film, 20 dB under
+    first = HeardSentence(0, 3, 1.0, 2.9, 1.0, ((0, 1.0, 1.5), (1, 1.5, 2.2), (2, 2.2, 2.9)))
+    second = HeardSentence(3, 6, 3.1, 5.5, 1.0, ((3, 3.1, 3.9), (5, 4.0, 5.5)))
+    least_db = 10 * np.log10(3000.0**2) - 4.0
+    assert _loud_start(samples, 0.0, [first, second], least_db) == [first]
+    assert _loud_start(samples, 0.0, [second, first], least_db) == []
+    assert _loud_start(samples, 0.0, [first], least_db) == [first]

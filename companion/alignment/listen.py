@@ -15,10 +15,10 @@ the prior corrected by the offset of the last confident sentence, and a window t
 nothing re-seeds from the prior alone, so one failure cannot push the rest off.
 
 The film is mixed under the commentator, so where he is silent its dialogue is the only speech
-in a window, and a unit's words can match it as well as his. A unit is heard only where its words
-are about as loud as the track's foreground (his voice): on the benchmark's track, every unit
-heard on his voice reached within 0.1 dB of the track's 80th-percentile frame level, those
-matched on the film's lines (15 dB under him) 10 dB less.
+in a window, and a sentence's words can match it as well as his. A sentence is heard only where
+its words are about as loud as the track's foreground (his voice): on a 20-minute excerpt of the
+benchmark's track, every sentence heard on his voice reached within 0.1 dB of the track's
+80th-percentile frame level, those matched on the film's lines (15 dB under him) 10 dB less.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ CHUNK_S = 25.0  # expected speech per window (~4 sentences)
 MIN_UNIT_WORDS = 4  # shorter sentences ("Um...") are aligned together with the next one
 GARBAGE_P = 1e-5  # the phone loop's penalty per phone: speech words win when they fit
 SKIP_P = 1e-3  # the penalty for leaving a unit unheard
+PAUSE_P = 0.1  # a babble or noise filler in a pause between two of a unit's sentences
 MIN_CONFIDENCE = 0.5
 MAX_OFFSET_S = 20.0
 SILENCE_RMS = 30.0  # int16 RMS below which a window is silence (-60 dBFS)
@@ -80,6 +81,9 @@ _GARBAGE = [
     "UW", "V", "W", "Y", "Z", "ZH",
 ]
 # fmt: on
+
+
+_NOISES = ["[SPEECH]", "[NOISE]"]  # the model's fillers for babble and noise
 
 
 class ListenError(CompanionError):
@@ -680,34 +684,50 @@ class _Aligner:
         least_db: float | None,
         garbage: float = GARBAGE_P,
     ) -> list[list[HeardSentence]]:
-        """For each unit, its sentences heard in this window (empty when it was skipped, or
-        when it is quieter than ``least_db``: see :class:`_Voice`)."""
+        """For each unit, its sentences heard in this window (none when it was skipped), up to
+        one quieter than ``least_db`` (see :class:`_Voice`)."""
         if samples.size < RATE:
             return [[] for _ in units]
         words_of = [[(w, i) for w, i in unit.words if self.spelled(w)] for unit in units]
-        transitions, final = _grammar(words_of, garbage)
+        firsts = [
+            _sentence_starts(unit, words) for unit, words in zip(units, words_of, strict=True)
+        ]
+        transitions, final = _grammar(words_of, firsts, garbage)
         self.decoder.add_fsg("window", self.decoder.create_fsg("window", 0, final, transitions))
         found = self._decode("window", samples)
         segments = [(s.word, s.start_frame, s.end_frame) for s in found]
         heard = _read_segments(segments, start_s, units, words_of)
         if least_db is None:
             return heard
-        return [hs if hs and _loudness(samples, start_s, hs) >= least_db else [] for hs in heard]
+        return [_loud_start(samples, start_s, hs, least_db) for hs in heard]
+
+
+def _sentence_starts(unit: _Unit, words: Sequence[tuple[str, int]]) -> set[int]:
+    """Where in a unit's words its sentences after the first begin."""
+    return {
+        next((k for k, (_, i) in enumerate(words) if a <= i < b), 0) for a, b in unit.sentences
+    } - {0}
 
 
 def _grammar(
-    words_of: Sequence[Sequence[tuple[str, int]]], garbage: float
+    words_of: Sequence[Sequence[tuple[str, int]]],
+    firsts_of: Sequence[set[int]],
+    garbage: float,
 ) -> tuple[list[tuple], int]:
     """FSG transitions and the final state: before, between and after the units a garbage phone
-    loop; each unit a chain of its words or, at a penalty, skipped."""
+    loop; each unit a chain of its words or, at a penalty, skipped. Between two sentences of a
+    unit he may pause for long, with the film's sound in the pause: the model's babble and
+    noise fillers may take it (a phone loop there would cost as much as another unit)."""
     transitions: list[tuple] = []
     state, fresh = 0, 1
-    for words in words_of:
+    for words, firsts in zip(words_of, firsts_of, strict=True):
         transitions += _garbage_loop(state, garbage)
         if not words:
             continue
         first = state
-        for word, _ in words:
+        for k, (word, _) in enumerate(words):
+            if k in firsts:
+                transitions += [(state, state, PAUSE_P, noise) for noise in _NOISES]
             transitions.append((state, fresh, 1.0, word))
             state, fresh = fresh, fresh + 1
         transitions.append((first, state, SKIP_P))
@@ -721,9 +741,23 @@ def _garbage_loop(state: int, garbage: float) -> list[tuple]:
     return [(state, state, p, f"ph_{phone.lower()}") for phone in _GARBAGE]
 
 
-def _loudness(samples: np.ndarray, start_s: float, heard: Sequence[HeardSentence]) -> float:
-    """How loud the heard words are (dB, as :func:`foreground_db`): their loud frames."""
-    spans = [(a - start_s, b - start_s) for h in heard for _, a, b in h.words]
+def _loud_start(
+    samples: np.ndarray, start_s: float, heard: list[HeardSentence], least_db: float
+) -> list[HeardSentence]:
+    """A unit's sentences up to the first that is too quiet to be his voice (the unit's start,
+    which places the next window, stays its first sentence's)."""
+    for n, sentence in enumerate(heard):
+        if _loudness(samples, start_s, sentence) < least_db:
+            return heard[:n]
+    return heard
+
+
+def _loudness(samples: np.ndarray, start_s: float, heard: HeardSentence) -> float:
+    """How loud a heard sentence's words are (dB, as :func:`foreground_db`): their loud frames.
+    Each sentence of a unit on its own: a short one is aligned with the next, and where he
+    pauses between them the grammar's only choice may be to put the next on the film's sound
+    just after it."""
+    spans = [(a - start_s, b - start_s) for _, a, b in heard.words]
     levels = [_frame_db(samples[max(0, round(a * RATE)) : round(b * RATE)]) for a, b in spans]
     joined = np.concatenate(levels) if levels else np.zeros(0)
     return float(np.percentile(joined, WORD_PEAK_PERCENTILE)) if joined.size else 0.0
