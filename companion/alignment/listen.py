@@ -67,8 +67,8 @@ MIN_CONFIDENCE = 0.5
 MAX_OFFSET_S = 20.0
 SILENCE_RMS = 30.0  # int16 RMS below which a window is silence (-60 dBFS)
 FOREGROUND_PERCENTILE = 80  # the track's loud frames: his voice (he speaks most of the time)
-QUIETER_DB = 4.0  # a unit whose loud frames are this much quieter than those isn't his voice
-WORD_PEAK_PERCENTILE = 90  # a unit's loud frames: its words' vowels, not their pauses
+QUIETER_DB = 4.0  # a sentence whose loud frames are this much quieter than those isn't his voice
+WORD_PEAK_PERCENTILE = 90  # a sentence's loud frames: its words' vowels, not their pauses
 PROBE_WINDOWS = 8  # windows spread over the track that decide whether it is this commentary
 MIN_PROBE_SHARE = 0.3
 # The garbage loop's phones: all 39 of ARPAbet, the catch-all for speech that isn't the stretch
