@@ -17,8 +17,9 @@ nothing re-seeds from the prior alone, so one failure cannot push the rest off.
 The film is mixed under the commentator, so where he is silent its dialogue is the only speech
 in a window, and a sentence's words can match it as well as his. A sentence is heard only where
 its words are about as loud as the track's foreground (his voice): on a 20-minute excerpt of the
-benchmark's track, every sentence heard on his voice reached within 0.1 dB of the track's
-80th-percentile frame level, those matched on the film's lines (15 dB under him) 10 dB less.
+benchmark's track, every group of sentences heard on his voice reached within 0.1 dB of the
+track's 80th-percentile frame level, those matched on the film's lines (15 dB under him) 10 dB
+less.
 """
 
 from __future__ import annotations
@@ -245,16 +246,9 @@ class _Voice:
 def foreground_db(track: RawTrack) -> float:
     """The level (dB of 10 ms frames' mean square) the track's loud frames reach: on a
     commentary track, the commentator's voice, which the film's sound is mixed under."""
-    levels = [_frame_db(track.read(at, 600.0)) for at in _steps(track.duration_s, 600.0)]
+    levels = [_frame_db(track.read(at, 600.0)) for at in np.arange(0.0, track.duration_s, 600.0)]
     joined = np.concatenate(levels) if levels else np.zeros(0)
     return float(np.percentile(joined, FOREGROUND_PERCENTILE)) if joined.size else 0.0
-
-
-def _steps(duration: float, step: float) -> Iterator[float]:
-    at = 0.0
-    while at < duration:
-        yield at
-        at += step
 
 
 def _frame_db(samples: np.ndarray) -> np.ndarray:
