@@ -81,10 +81,11 @@ def test_a_retried_unit_is_expected_where_the_heard_ones_around_it_say() -> None
     assert [u.expected_start for u in edge] == pytest.approx([98.0, 108.0])
 
 
-def test_a_units_sentences_are_kept_up_to_one_too_quiet_to_be_his_voice() -> None:
+def test_a_units_sentences_are_kept_from_the_first_loud_one_up_to_one_too_quiet() -> None:
     """'It's perfectly safe. And then walk under a ladder.': aligned as one unit, the second
     was put on the film's sound in his 26 s pause, just after the first. It goes (and what
-    would follow it); the first, said at his level, stays."""
+    would follow it); the first, said at his level, stays. 'Thor. This was the scene...': the
+    decoder squeezed an unfound 'Thor.' in before the next sentence, which stays."""
     import numpy as np
 
     from companion.alignment.listen import RATE, _loud_start
@@ -97,5 +98,7 @@ def test_a_units_sentences_are_kept_up_to_one_too_quiet_to_be_his_voice() -> Non
     second = HeardSentence(3, 6, 3.1, 5.5, 1.0, ((3, 3.1, 3.9), (5, 4.0, 5.5)))
     least_db = 10 * np.log10(3000.0**2) - 4.0
     assert _loud_start(samples, 0.0, [first, second], least_db) == [first]
-    assert _loud_start(samples, 0.0, [second, first], least_db) == []
+    assert _loud_start(samples, 0.0, [first, second, first], least_db) == [first]
+    assert _loud_start(samples, 0.0, [second, first], least_db) == [first]
+    assert _loud_start(samples, 0.0, [second], least_db) == []
     assert _loud_start(samples, 0.0, [first], least_db) == [first]

@@ -738,12 +738,14 @@ def _garbage_loop(state: int, garbage: float) -> list[tuple]:
 def _loud_start(
     samples: np.ndarray, start_s: float, heard: list[HeardSentence], least_db: float
 ) -> list[HeardSentence]:
-    """A unit's sentences up to the first that is too quiet to be his voice (the unit's start,
-    which places the next window, stays its first sentence's)."""
-    for n, sentence in enumerate(heard):
-        if _loudness(samples, start_s, sentence) < least_db:
-            return heard[:n]
-    return heard
+    """A unit's sentences from its first loud enough to be his voice up to the next that is too
+    quiet. A quiet first one is one the decoder found no place for ("Thor.", "Um..."), squeezed
+    in just before the next, which it did not move; a quiet one after a heard one may have put
+    the rest on the film's sound after his pause."""
+    loud = [_loudness(samples, start_s, sentence) >= least_db for sentence in heard]
+    first = next((n for n, ok in enumerate(loud) if ok), len(heard))
+    end = next((n for n in range(first, len(heard)) if not loud[n]), len(heard))
+    return heard[first:end]
 
 
 def _loudness(samples: np.ndarray, start_s: float, heard: HeardSentence) -> float:
