@@ -88,7 +88,7 @@ def test_a_units_sentences_are_kept_from_the_first_loud_one_up_to_one_too_quiet(
     decoder squeezed an unfound 'Thor.' in before the next sentence, which stays."""
     import numpy as np
 
-    from companion.alignment.listen import RATE, _loud_start
+    from companion.alignment.listen import RATE, _loud_run
 
     samples = np.zeros(10 * RATE, dtype=np.int16)
     rng = np.random.default_rng(1)
@@ -97,8 +97,8 @@ def test_a_units_sentences_are_kept_from_the_first_loud_one_up_to_one_too_quiet(
     first = HeardSentence(0, 3, 1.0, 2.9, 1.0, ((0, 1.0, 1.5), (1, 1.5, 2.2), (2, 2.2, 2.9)))
     second = HeardSentence(3, 6, 3.1, 5.5, 1.0, ((3, 3.1, 3.9), (5, 4.0, 5.5)))
     least_db = 10 * np.log10(3000.0**2) - 4.0
-    assert _loud_start(samples, 0.0, [first, second], least_db) == [first]
-    assert _loud_start(samples, 0.0, [first, second, first], least_db) == [first]
-    assert _loud_start(samples, 0.0, [second, first], least_db) == [first]
-    assert _loud_start(samples, 0.0, [second], least_db) == []
-    assert _loud_start(samples, 0.0, [first], least_db) == [first]
+    assert _loud_run(samples, 0.0, [first, second], least_db) == [first]
+    assert _loud_run(samples, 0.0, [first, second, first], least_db) == [first]
+    assert _loud_run(samples, 0.0, [second, first], least_db) == [first]
+    assert _loud_run(samples, 0.0, [second], least_db) == []
+    assert _loud_run(samples, 0.0, [first], least_db) == [first]

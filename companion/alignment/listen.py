@@ -678,8 +678,8 @@ class _Aligner:
         least_db: float | None,
         garbage: float = GARBAGE_P,
     ) -> list[list[HeardSentence]]:
-        """For each unit, its sentences heard in this window (none when it was skipped), up to
-        one quieter than ``least_db`` (see :class:`_Voice`)."""
+        """For each unit, its sentences heard in this window (none when it was skipped), from
+        its first as loud as ``least_db`` up to the next one quieter (see :class:`_Voice`)."""
         if samples.size < RATE:
             return [[] for _ in units]
         words_of = [[(w, i) for w, i in unit.words if self.spelled(w)] for unit in units]
@@ -693,7 +693,7 @@ class _Aligner:
         heard = _read_segments(segments, start_s, units, words_of)
         if least_db is None:
             return heard
-        return [_loud_start(samples, start_s, hs, least_db) for hs in heard]
+        return [_loud_run(samples, start_s, hs, least_db) for hs in heard]
 
 
 def _sentence_starts(unit: _Unit, words: Sequence[tuple[str, int]]) -> set[int]:
@@ -735,7 +735,7 @@ def _garbage_loop(state: int, garbage: float) -> list[tuple]:
     return [(state, state, p, f"ph_{phone.lower()}") for phone in _GARBAGE]
 
 
-def _loud_start(
+def _loud_run(
     samples: np.ndarray, start_s: float, heard: list[HeardSentence], least_db: float
 ) -> list[HeardSentence]:
     """A unit's sentences from its first loud enough to be his voice up to the next that is too
