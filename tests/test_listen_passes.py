@@ -3,13 +3,18 @@ gaps it listens to again, and where it expects the units it retries there."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from companion.alignment.listen import (
+    MAX_GAP_S,
     HeardSentence,
     _drop_outliers,
+    _drop_unexplained,
     _gaps,
+    _Pace,
     _reexpected,
+    _sentence_gaps,
     _Unit,
 )
 
@@ -86,8 +91,6 @@ def test_a_units_sentences_are_kept_from_the_first_loud_one_up_to_one_too_quiet(
     was put on the film's sound in his 26 s pause, just after the first. It goes (and what
     would follow it); the first, said at his level, stays. 'Thor. This was the scene...': the
     decoder squeezed an unfound 'Thor.' in before the next sentence, which stays."""
-    import numpy as np
-
     from companion.alignment.listen import RATE, _loud_run
 
     samples = np.zeros(10 * RATE, dtype=np.int16)
@@ -102,3 +105,67 @@ def test_a_units_sentences_are_kept_from_the_first_loud_one_up_to_one_too_quiet(
     assert _loud_run(samples, 0.0, [second, first], least_db) == [first]
     assert _loud_run(samples, 0.0, [second], least_db) == []
     assert _loud_run(samples, 0.0, [first], least_db) == [first]
+
+
+def _sentence(span: tuple[int, int], start: float, end: float) -> HeardSentence:
+    words = tuple((i, start, end) for i in range(*span))
+    return HeardSentence(span[0], span[1], start, end, 1.0, words)
+
+
+def _pace(voice: list[tuple[float, float]], words: list[int]) -> _Pace:
+    """His voice (loud frames) in the given stretches of a 200 s track: every frame of a
+    sentence loud, a second per word."""
+    loud = np.zeros(20_000, dtype=bool)
+    for a, b in voice:
+        loud[round(a * 100) : round(b * 100)] = True
+    return _Pace(loud, voiced=1.0, per_word=1.0, words=np.array(sorted(words)))
+
+
+def test_his_voice_that_no_heard_or_expected_sentence_explains_drops_the_units_around_it() -> None:
+    """'I wanna be able to give a performance' was matched 22.7 s late, on his own similar
+    phrase, past a stretch of his voice that nothing heard accounted for: it goes with the
+    unit before it (either may be the wrong one; the retries align them in order). A pause
+    with the film's sound only, or the voice of sentences expected there, is no reason."""
+    spans = [(100 * n, 100 * n + 4) for n in range(5)]
+    starts = [10.0, 16.0, 50.0, 60.0, 70.0]  # the third 22 s late: his voice at 22-44 s
+    voice = [(t, t + 4.0) for t in starts] + [(22.0, 44.0)]
+    said = [i for a, b in spans for i in range(a, b)]
+
+    def heard() -> list[list[HeardSentence]]:
+        return [[_sentence(span, t, t + 4.0)] for span, t in zip(spans, starts, strict=True)]
+
+    found = heard()
+    _drop_unexplained(found, _pace(voice, said))
+    assert [bool(hs) for hs in found] == [True, False, False, True, True]
+
+    # Unheard sentences expected between them, 22 words, explain the same voice.
+    found = heard()
+    _drop_unexplained(found, _pace(voice, [*said, *range(110, 132)]))
+    assert all(found)
+
+
+def test_unheard_sentences_between_heard_ones_are_listened_to_alone_in_short_units() -> None:
+    """Each run of unheard sentences between two heard ones, at most MAX_GAP_S apart, as units
+    of their own: a short sentence goes with the next ('He's not quite...' alone was matched
+    on the start of 'He's just not good at people'), a short run not at all."""
+    sentences = [(0, 5), (5, 8), (8, 14), (14, 16), (16, 22), (22, 24), (24, 30), (30, 36)]
+    units = [
+        _Unit((sentences[0],), tuple((f"w{i}", i) for i in range(0, 5)), 0.0, 0.0),
+        _Unit(tuple(sentences[1:4]), tuple((f"w{i}", i) for i in range(5, 16)), 0.0, 0.0),
+        _Unit(tuple(sentences[4:6]), tuple((f"w{i}", i) for i in range(16, 24)), 0.0, 0.0),
+        _Unit(tuple(sentences[6:]), tuple((f"w{i}", i) for i in range(24, 36)), 0.0, 0.0),
+    ]
+    heard = [
+        _sentence(sentences[0], 0.0, 3.0),
+        _sentence(sentences[4], 20.0, 24.0),
+        _sentence(sentences[6], 30.0, 33.0),
+        _sentence(sentences[7], 40.0 + MAX_GAP_S, 45.0 + MAX_GAP_S),
+    ]
+    gaps = _sentence_gaps(units, heard)
+    assert [(before.start_s, after.start_s) for before, after, _ in gaps] == [(0.0, 20.0)]
+    ((_, _, regrouped),) = gaps
+    # 3 words + 6 words, then a 2-word tail that joins them: one unit
+    assert [u.sentences for u in regrouped] == [((5, 8), (8, 14), (14, 16))]
+    assert [i for _, i in regrouped[0].words] == list(range(5, 16))
+    # The 2-word sentence between the second and third heard ones is too short alone.
+    assert len(gaps) == 1
