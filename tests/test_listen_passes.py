@@ -146,8 +146,9 @@ def test_his_voice_that_no_heard_or_expected_sentence_explains_drops_the_units_a
 
 def test_unheard_sentences_between_heard_ones_are_listened_to_alone_in_short_units() -> None:
     """Each run of unheard sentences between two heard ones, at most MAX_GAP_S apart, as units
-    of their own: a short sentence goes with the next ('He's not quite...' alone was matched
-    on the start of 'He's just not good at people'), a short run not at all."""
+    of their own: in a long stretch a short sentence goes with the next ('He's not quite...'
+    alone was matched on the start of 'He's just not good at people') and a short run is not
+    listened to; in a stretch of a few seconds, even a one-word sentence is."""
     sentences = [(0, 5), (5, 8), (8, 14), (14, 16), (16, 22), (22, 24), (24, 30), (30, 36)]
     units = [
         _Unit((sentences[0],), tuple((f"w{i}", i) for i in range(0, 5)), 0.0, 0.0),
@@ -155,17 +156,36 @@ def test_unheard_sentences_between_heard_ones_are_listened_to_alone_in_short_uni
         _Unit(tuple(sentences[4:6]), tuple((f"w{i}", i) for i in range(16, 24)), 0.0, 0.0),
         _Unit(tuple(sentences[6:]), tuple((f"w{i}", i) for i in range(24, 36)), 0.0, 0.0),
     ]
-    heard = [
-        _sentence(sentences[0], 0.0, 3.0),
-        _sentence(sentences[4], 20.0, 24.0),
-        _sentence(sentences[6], 30.0, 33.0),
-        _sentence(sentences[7], 40.0 + MAX_GAP_S, 45.0 + MAX_GAP_S),
-    ]
-    gaps = _sentence_gaps(units, heard)
-    assert [(before.start_s, after.start_s) for before, after, _ in gaps] == [(0.0, 20.0)]
-    ((_, _, regrouped),) = gaps
-    # 3 words + 6 words, then a 2-word tail that joins them: one unit
-    assert [u.sentences for u in regrouped] == [((5, 8), (8, 14), (14, 16))]
-    assert [i for _, i in regrouped[0].words] == list(range(5, 16))
-    # The 2-word sentence between the second and third heard ones is too short alone.
-    assert len(gaps) == 1
+
+    def gaps(third_at: float) -> list[tuple[float, float, list[tuple[tuple[int, int], ...]]]]:
+        heard = [
+            _sentence(sentences[0], 0.0, 3.0),
+            _sentence(sentences[4], 20.0, 24.0),
+            _sentence(sentences[6], third_at, third_at + 3.0),
+            _sentence(sentences[7], 40.0 + MAX_GAP_S, 45.0 + MAX_GAP_S),
+        ]
+        return [
+            (before.start_s, after.start_s, [u.sentences for u in run])
+            for before, after, run in _sentence_gaps(units, heard)
+        ]
+
+    # 3 words + 6 words, then a 2-word tail that joins them: one unit.
+    run = [((5, 8), (8, 14), (14, 16))]
+    assert gaps(third_at=40.0) == [(0.0, 20.0, run)]
+    assert gaps(third_at=30.0) == [(0.0, 20.0, run), (20.0, 30.0, [((22, 24),)])]
+
+
+def test_a_sentence_spread_over_a_pause_before_it_is_not_heard() -> None:
+    """'For the second film, I wanted to do something...': its first words were put seconds
+    apart on the film's sound in his 18 s pause, the rest on his voice, 17 s early. A sentence
+    of the same unit with its words together is still heard."""
+    from companion.alignment.listen import _sentences
+
+    unit = _Unit(((0, 4), (4, 7)), tuple((f"w{i}", i) for i in range(7)), 0.0, 0.0)
+    spread = [(0, 463.4, 463.7), (1, 464.4, 464.6), (2, 464.6, 464.9), (3, 468.0, 469.5)]
+    together = [(4, 470.0, 470.3), (5, 470.3, 470.7), (6, 471.5, 471.9)]
+    heard = _sentences(unit, [*spread, *together])
+    assert [(h.word_start, h.start_s) for h in heard] == [(4, 470.0)]
+    # A comma's pause of 1.1 s is his.
+    paused = [(0, 466.0, 466.3), (1, 466.3, 466.5), (2, 466.5, 466.8), (3, 467.9, 469.4)]
+    assert [h.word_start for h in _sentences(unit, [*paused, *together])] == [0, 4]
