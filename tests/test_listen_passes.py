@@ -189,3 +189,19 @@ def test_a_sentence_spread_over_a_pause_before_it_is_not_heard() -> None:
     # A comma's pause of 1.1 s is his.
     paused = [(0, 466.0, 466.3), (1, 466.3, 466.5), (2, 466.5, 466.8), (3, 467.9, 469.4)]
     assert [h.word_start for h in _sentences(unit, [*paused, *together])] == [0, 4]
+
+
+def test_a_sentence_on_a_loud_passage_of_the_film_is_not_his_voice() -> None:
+    """With the film 8 dB under him its loud passages come within 4 dB of his level: 'So it
+    was interesting to work that out' was put there, 19 s early. His voice rises and falls
+    around his level; the film's passage stays under it."""
+    from companion.alignment.listen import QUIETER_DB, _sounds_like_him
+
+    rng = np.random.default_rng(3)
+    foreground = 66.0
+    his = foreground + rng.normal(-2.0, 3.0, 300)
+    film = foreground - 3.0 + rng.normal(0.0, 0.5, 300)
+    assert _sounds_like_him(his, foreground - QUIETER_DB)
+    assert not _sounds_like_him(film, foreground - QUIETER_DB)
+    assert not _sounds_like_him(film - 10.0, foreground - QUIETER_DB)  # the film's dialogue
+    assert not _sounds_like_him(np.zeros(0), foreground - QUIETER_DB)
