@@ -130,6 +130,9 @@ class _Unit:
     expected_end: float
 
 
+_Said = tuple[tuple[int, int], tuple[tuple[str, int], ...]]  # a sentence's span and its words
+
+
 def commentary_sentences(transcript: Transcript) -> list[tuple[int, int]]:
     """(word_start, word_end) of every sentence the director says, in order.
 
@@ -293,21 +296,31 @@ def _units(
     transcript: Transcript, sentences: Sequence[tuple[int, int]], expected: Callable[[int], float]
 ) -> list[_Unit]:
     """Sentences grouped so that each unit says at least MIN_UNIT_WORDS words."""
-    units: list[_Unit] = []
-    pending: list[tuple[int, int]] = []
-    words: list[tuple[str, int]] = []
-    for span in sentences:
-        pending.append(span)
-        words += spoken_words(transcript.words[span[0] : span[1]])
-        if len(words) >= MIN_UNIT_WORDS:
-            units.append(_unit(pending, words, expected))
-            pending, words = [], []
-    if pending and units:
-        last = units.pop()
-        units.append(_unit([*last.sentences, *pending], [*last.words, *words], expected))
-    elif pending:
-        units.append(_unit(pending, words, expected))
-    return units
+    said = [(span, tuple(spoken_words(transcript.words[span[0] : span[1]]))) for span in sentences]
+    return [
+        _unit([span for span, _ in group], [w for _, words in group for w in words], expected)
+        for group in _grouped(said, MIN_UNIT_WORDS)
+    ]
+
+
+def _grouped(sentences: Sequence[_Said], least: int) -> list[list[_Said]]:
+    """Consecutive sentences in groups that each say at least ``least`` words: a short sentence
+    goes with the next, a short tail with the group before (a run shorter than that is one
+    short group)."""
+    groups: list[list[_Said]] = []
+    for said in sentences:
+        if groups and _word_count(groups[-1]) < least:
+            groups[-1].append(said)
+        else:
+            groups.append([said])
+    if len(groups) > 1 and _word_count(groups[-1]) < least:
+        tail = groups.pop()
+        groups[-1] += tail
+    return groups
+
+
+def _word_count(group: Sequence[_Said]) -> int:
+    return sum(len(words) for _, words in group)
 
 
 def _unit(
@@ -461,33 +474,17 @@ def _sentence_gaps(
     return out
 
 
-_Said = tuple[tuple[int, int], tuple[tuple[str, int], ...]]  # a sentence's span and its words
-
-
 def _regrouped(sentences: Sequence[_Said], least: int) -> list[_Unit]:
-    """Consecutive sentences' words as units of at least ``least`` words (a shorter tail joins
-    the unit before; a run shorter than that is none). In a long stretch a short sentence goes
+    """Consecutive sentences as units of at least ``least`` words (see :func:`_grouped`; a run
+    shorter than that is none). In a long stretch a short sentence goes
     with the next: alone, "He's not quite..." was matched there on the start of the next one,
     "He's just not good at people". In a short stretch, even "Um..." alone can be off by no
     more than the stretch."""
-    groups: list[list[_Said]] = []
-    for said in sentences:
-        if groups and _word_count(groups[-1]) < least:
-            groups[-1].append(said)
-        else:
-            groups.append([said])
-    if len(groups) > 1 and _word_count(groups[-1]) < least:
-        tail = groups.pop()
-        groups[-1] += tail
     return [
         _Unit(tuple(span for span, _ in group), tuple(x for _, w in group for x in w), 0.0, 0.0)
-        for group in groups
+        for group in _grouped(sentences, least)
         if _word_count(group) >= least
     ]
-
-
-def _word_count(group: Sequence[_Said]) -> int:
-    return sum(len(words) for _, words in group)
 
 
 class _Workers:
