@@ -144,6 +144,47 @@ def test_his_voice_that_no_heard_or_expected_sentence_explains_drops_the_units_a
     assert all(found)
 
 
+def test_too_little_of_his_voice_for_the_sentences_expected_between_drops_the_units_around_it() -> (
+    None
+):
+    """'And, by God, it is.' was matched 7.7 s early, on the unheard sentence before it, which
+    then had about a second of his voice for its 20 words: both units around that go. Where
+    his voice has room for the words, they stay."""
+    spans = [(100 * n, 100 * n + 4) for n in range(4)]
+    said = [i for a, b in spans for i in range(a, b)] + list(range(110, 130))  # 20 words unheard
+
+    def kept(starts: list[float], voice: list[tuple[float, float]]) -> list[bool]:
+        found = [[_sentence(span, t, t + 4.0)] for span, t in zip(spans, starts, strict=True)]
+        _drop_unexplained(found, _pace([(t, t + 4.0) for t in starts] + voice, said))
+        return [bool(hs) for hs in found]
+
+    # The third put 1 s after the second: 20 words' time (20 s) against 1 s of voice.
+    assert kept([10.0, 16.0, 21.0, 70.0], []) == [True, False, False, True]
+    # The 20 words said at 20-40 s, the third after them.
+    assert kept([10.0, 16.0, 41.0, 70.0], [(20.0, 40.0)]) == [True, True, True, True]
+
+
+def test_a_stretch_with_room_for_its_sentences_only_has_them_aligned_there() -> None:
+    """The last pass forces a run into the stretch between two heard sentences when that has
+    little more room than the run's words take; with more, the phone loop may take the
+    stretch and leave the run unheard."""
+    from companion.alignment.listen import (
+        GAP_GARBAGE_P,
+        TIGHT_GARBAGE_P,
+        TIGHT_SLACK_S,
+        _fill_garbage,
+    )
+
+    run = [_Unit(((10, 16),), tuple((f"w{i}", i) for i in range(10, 16)), 0.0, 0.0)]
+    before = _sentence((0, 10), 0.0, 5.0)
+    pace = _pace([], [])  # a second a word: the run takes 6 s
+    after = _sentence((16, 20), 5.0 + 6.0 + TIGHT_SLACK_S, 30.0)
+    assert _fill_garbage(before, after, run, pace) == TIGHT_GARBAGE_P
+    later = _sentence((16, 20), 5.0 + 6.0 + TIGHT_SLACK_S + 1.0, 30.0)
+    assert _fill_garbage(before, later, run, pace) == GAP_GARBAGE_P
+    assert _fill_garbage(before, after, run, None) == GAP_GARBAGE_P
+
+
 def test_unheard_sentences_between_heard_ones_are_listened_to_alone_in_short_units() -> None:
     """Each run of unheard sentences between two heard ones, at most MAX_GAP_S apart, as units
     of their own: in a long stretch a short sentence goes with the next ('He's not quite...'
