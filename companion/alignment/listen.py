@@ -260,7 +260,7 @@ class _Voice:
 
 def frame_levels(track: RawTrack) -> np.ndarray:
     """The level (dB of mean square) of each of the track's 10 ms frames, read a minute at a
-    time: in 10-minute blocks, their float copies took 150 MB while the workers aligned."""
+    time: in 10-minute blocks, their float copies took 125 MB more, the peak of a whole run."""
     blocks = [_frame_db(track.read(at, 60.0)) for at in np.arange(0.0, track.duration_s, 60.0)]
     return np.concatenate(blocks).astype(np.float32) if blocks else np.zeros(0, np.float32)
 
