@@ -717,7 +717,7 @@ def _drop_unexplained(found: list[list[HeardSentence]], pace: _Pace | None) -> N
     The other way round, a unit matched on the unheard sentences before it, seconds early,
     leaves them too little of his voice: both go too when that is less than half of what those
     sentences take (8 dB under him, 'But even I knew you absolutely have to have Hulkbuster',
-    8.1 s early, left 18 words 1.3 s of his voice for their 5.3 s). A sentence of the
+    8.1 s early, left the 15 words before it 4.0 s short of his voice). A sentence of the
     transcript he doesn't say does the same to units heard right; the last pass hears those
     again on their own, in a stretch of at most MAX_GAP_S (past that they stay unheard: 7
     sentences at the benchmark track's start, between heard ones 76 s apart)."""
