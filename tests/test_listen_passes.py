@@ -177,14 +177,13 @@ def test_a_stretch_with_room_for_its_sentences_only_has_them_aligned_there() -> 
         _fill_garbage,
     )
 
-    run = [_Unit(((10, 16),), tuple((f"w{i}", i) for i in range(10, 16)), 0.0, 0.0)]
     before = _sentence((0, 10), 0.0, 5.0)
-    pace = _pace([], [])  # a second a word: the run takes 6 s
+    pace = _pace([], list(range(20)))  # a second a word: the 6 words unheard take 6 s
     after = _sentence((16, 20), 5.0 + 6.0 + TIGHT_SLACK_S, 30.0)
-    assert _fill_garbage(before, after, run, pace) == TIGHT_GARBAGE_P
+    assert _fill_garbage(before, after, pace) == TIGHT_GARBAGE_P
     later = _sentence((16, 20), 5.0 + 6.0 + TIGHT_SLACK_S + 1.0, 30.0)
-    assert _fill_garbage(before, later, run, pace) == GAP_GARBAGE_P
-    assert _fill_garbage(before, after, run, None) == GAP_GARBAGE_P
+    assert _fill_garbage(before, later, pace) == GAP_GARBAGE_P
+    assert _fill_garbage(before, after, None) == GAP_GARBAGE_P
 
 
 def test_unheard_sentences_between_heard_ones_are_listened_to_alone_in_short_units() -> None:

@@ -442,7 +442,7 @@ def _align_all(
     heard = [h for hs in found for h in hs]
     missing = _sentence_gaps(units, heard)
     fills = [
-        (voice, (a.end_s - 0.1, b.start_s + 0.1), alone, _fill_garbage(a, b, alone, pace))
+        (voice, (a.end_s - 0.1, b.start_s + 0.1), alone, _fill_garbage(a, b, pace))
         for a, b, alone in missing
     ]
     for (a, b, _), result in zip(missing, workers.map(_align_between, fills), strict=True):
@@ -461,8 +461,8 @@ def _sentence_gaps(
     a unit's words; measured on the benchmark's track, of 40 single sentences they missed
     between two heard ones, 18 were heard right alone in the stretch between those, none wrong
     (the three matched on the film's sound were too quiet to be his voice). What is heard in a
-    run is kept only where it leaves none of his voice unexplained (see
-    :func:`_drop_unexplained`): one sentence can still be matched on the unheard one before."""
+    run is kept only where his voice around it fits the words (see :meth:`_Pace.accounts_for`):
+    one sentence can still be matched on the unheard one before."""
     at = {(h.word_start, h.word_end): h for h in heard}
     out: list[tuple[HeardSentence, HeardSentence, list[_Unit]]] = []
     last: HeardSentence | None = None
@@ -482,19 +482,16 @@ def _sentence_gaps(
     return out
 
 
-def _fill_garbage(
-    before: HeardSentence, after: HeardSentence, run: Sequence[_Unit], pace: _Pace | None
-) -> float:
-    """The phone loop's penalty for a run aligned alone between two heard sentences. Where the
-    stretch between them has room for the run's words at his pace and little more, they are
+def _fill_garbage(before: HeardSentence, after: HeardSentence, pace: _Pace | None) -> float:
+    """The phone loop's penalty for the run of unheard sentences between two heard ones, aligned
+    alone there. Where the stretch has room for their words at his pace and little more, they are
     there, however poorly the model fits them under the film's sound: forced, on the
     benchmark's track, of the sentences the last pass left unheard in such stretches (at most
     4 s to spare), 11 were heard with the film 15 dB under him and 36 at 8 dB, none more than
     2.6 s off; with more room to spare, errors up to 6 s."""
     if pace is None:
         return GAP_GARBAGE_P
-    words = sum(len(unit.words) for unit in run)
-    slack = after.start_s - before.end_s - words * pace.per_word
+    slack = after.start_s - before.end_s - pace.expected(before, after)
     return TIGHT_GARBAGE_P if slack <= TIGHT_SLACK_S else GAP_GARBAGE_P
 
 
