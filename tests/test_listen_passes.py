@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from companion.alignment.listen import (
-    MAX_GAP_S,
+    FILL_GAP_S,
     HeardSentence,
     _drop_outliers,
     _drop_unexplained,
@@ -187,10 +187,11 @@ def test_a_stretch_with_room_for_its_sentences_only_has_them_aligned_there() -> 
 
 
 def test_unheard_sentences_between_heard_ones_are_listened_to_alone_in_short_units() -> None:
-    """Each run of unheard sentences between two heard ones, at most MAX_GAP_S apart, as units
+    """Each run of unheard sentences between two heard ones, at most FILL_GAP_S apart, as units
     of their own: in a long stretch a short sentence goes with the next ('He's not quite...'
     alone was matched on the start of 'He's just not good at people') and a short run is not
-    listened to; in a stretch of a few seconds, even a one-word sentence is."""
+    listened to; in a stretch of a few seconds, even a one-word sentence is. A stretch longer
+    than a retry's window (76 s at the benchmark track's start, 7 sentences) is one too."""
     sentences = [(0, 5), (5, 8), (8, 14), (14, 16), (16, 22), (22, 24), (24, 30), (30, 36)]
     units = [
         _Unit((sentences[0],), tuple((f"w{i}", i) for i in range(0, 5)), 0.0, 0.0),
@@ -199,12 +200,14 @@ def test_unheard_sentences_between_heard_ones_are_listened_to_alone_in_short_uni
         _Unit(tuple(sentences[6:]), tuple((f"w{i}", i) for i in range(24, 36)), 0.0, 0.0),
     ]
 
-    def gaps(third_at: float) -> list[tuple[float, float, list[tuple[tuple[int, int], ...]]]]:
+    def gaps(
+        third_at: float, second_at: float = 20.0
+    ) -> list[tuple[float, float, list[tuple[tuple[int, int], ...]]]]:
         heard = [
             _sentence(sentences[0], 0.0, 3.0),
-            _sentence(sentences[4], 20.0, 24.0),
+            _sentence(sentences[4], second_at, second_at + 4.0),
             _sentence(sentences[6], third_at, third_at + 3.0),
-            _sentence(sentences[7], 40.0 + MAX_GAP_S, 45.0 + MAX_GAP_S),
+            _sentence(sentences[7], third_at + 5.0, third_at + 8.0),
         ]
         return [
             (before.start_s, after.start_s, [u.sentences for u in run])
@@ -215,6 +218,8 @@ def test_unheard_sentences_between_heard_ones_are_listened_to_alone_in_short_uni
     run = [((5, 8), (8, 14), (14, 16))]
     assert gaps(third_at=40.0) == [(0.0, 20.0, run)]
     assert gaps(third_at=30.0) == [(0.0, 20.0, run), (20.0, 30.0, [((22, 24),)])]
+    assert gaps(third_at=95.0, second_at=75.0) == [(0.0, 75.0, run)]
+    assert gaps(third_at=115.0, second_at=3.5 + FILL_GAP_S) == []
 
 
 def test_a_sentence_spread_over_a_pause_before_it_is_not_heard() -> None:

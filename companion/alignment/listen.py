@@ -61,7 +61,8 @@ UNSAID_S = 2.5  # ... or the time the sentences expected between them take, beyo
 UNSAID_SHARE = 0.5  # ... when that is also more than this share of their time
 MIN_CALIBRATION = 20  # heard sentences that measure his voice's share of loud frames and pace
 MAX_GAP_S = 60.0  # unheard units between heard ones are retried in one window up to this long
-SHORT_STRETCH_S = 8.0  # ... and, at the end, sentences of any length alone in a gap this short
+FILL_GAP_S = 90.0  # at the end, unheard sentences between heard ones, in one window up to this
+SHORT_STRETCH_S = 8.0  # ... and sentences of any length alone in a gap this short
 GAP_GARBAGE_P = 1e-9  # ... where their words may take more of the film's sound
 TIGHT_SLACK_S = 4.0  # at the end, a stretch with no more room than this beside its sentences
 TIGHT_GARBAGE_P = 1e-20  # ... has them aligned there whatever the phone loop would fit better
@@ -445,7 +446,7 @@ def _align_all(
         (voice, (a.end_s - 0.1, b.start_s + 0.1), alone, _fill_garbage(a, b, pace))
         for a, b, alone in missing
     ]
-    for (a, b, _), result in zip(missing, workers.map(_align_between, fills), strict=True):
+    for (a, b, _), result in zip(missing, workers.map(_align_window, fills), strict=True):
         filled = [h for hs in result for h in hs]
         if _explained([a, *filled, b], pace):
             heard += filled
@@ -455,7 +456,7 @@ def _align_all(
 def _sentence_gaps(
     units: Sequence[_Unit], heard: Sequence[HeardSentence]
 ) -> list[tuple[HeardSentence, HeardSentence, list[_Unit]]]:
-    """Each run of unheard sentences between two heard ones (at most MAX_GAP_S apart): those
+    """Each run of unheard sentences between two heard ones (at most FILL_GAP_S apart): those
     two, and the run regrouped into units of its own. The retries listen to a run with its
     whole units and their heard neighbours, in a long window where the film's sound can take
     a unit's words; measured on the benchmark's track, of 40 single sentences they missed
@@ -473,7 +474,7 @@ def _sentence_gaps(
             if found is None:
                 pending.append(((a, b), tuple((w, i) for w, i in unit.words if a <= i < b)))
                 continue
-            if last is not None and found.start_s - last.end_s <= MAX_GAP_S:
+            if last is not None and found.start_s - last.end_s <= FILL_GAP_S:
                 short = found.start_s - last.end_s <= SHORT_STRETCH_S
                 regrouped = _regrouped(pending, 1 if short else MIN_UNIT_WORDS)
                 if regrouped:
@@ -618,9 +619,16 @@ def _align_between(
     aligned as a run of its own, on the prior corrected by the heard units on either side."""
     lo, hi = bounds
     if hi - lo <= MAX_GAP_S:
-        samples = _window(voice.track, lo, hi)
-        return _aligner().align(samples, lo, units, voice.least_db, garbage=garbage)
+        return _align_window(voice, bounds, units, garbage)
     return _align_run(voice, bounds, _chunks(units))
+
+
+def _align_window(
+    voice: _Voice, bounds: tuple[float, float], units: Sequence[_Unit], garbage: float
+) -> list[list[HeardSentence]]:
+    """Units aligned in one window over ``bounds``, with that phone-loop penalty."""
+    lo, hi = bounds
+    return _aligner().align(_window(voice.track, lo, hi), lo, units, voice.least_db, garbage)
 
 
 def _window(track: Audio, start: float, end: float) -> np.ndarray:
@@ -716,8 +724,8 @@ def _drop_unexplained(found: list[list[HeardSentence]], pace: _Pace | None) -> N
     sentences take (8 dB under him, 'But even I knew you absolutely have to have Hulkbuster',
     8.1 s early, left the 15 words before it 4.0 s short of his voice). A sentence of the
     transcript he doesn't say does the same to units heard right; the last pass hears those
-    again on their own, in a stretch of at most MAX_GAP_S (past that they stay unheard: 7
-    sentences at the benchmark track's start, between heard ones 76 s apart)."""
+    again on their own, in a stretch of at most FILL_GAP_S (7 sentences at the benchmark
+    track's start lay between heard ones 76 s apart: at most 60 s, they stayed unheard)."""
     if pace is None:
         return
     heard = [i for i, hs in enumerate(found) if hs]
